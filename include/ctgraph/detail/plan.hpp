@@ -1,0 +1,180 @@
+// How a graph type becomes straight-line code: its nodes collected once each in
+// data-flow order, each given a place in one workspace, and a context through
+// which a node reads its inputs and accumulates its gradients. All of it is
+// decided at compile time; at run time there are only buffers and offsets.
+#pragma once
+
+#include <array>
+#include <cstddef>
+
+#include "ctgraph/detail/fuse.hpp"
+#include "ctgraph/detail/type_list.hpp"
+#include "ctgraph/node.hpp"
+
+namespace ctgraph::detail {
+
+// Post-order, each node once: children before their parents.
+template <class N, class Seen, bool = contains<Seen, N>>
+struct collect {
+  using type = Seen;
+};
+template <class Seen, class Children>
+struct collect_children;
+template <class Seen>
+struct collect_children<Seen, type_list<>> {
+  using type = Seen;
+};
+template <class Seen, class C, class... Cs>
+struct collect_children<Seen, type_list<C, Cs...>> {
+  using type = typename collect_children<typename collect<C, Seen>::type, type_list<Cs...>>::type;
+};
+template <class N, class Seen>
+struct collect<N, Seen, false> {
+  using type = typename push_back_unique<typename collect_children<Seen, typename N::children>::type, N>::type;
+};
+
+template <class T, class List>
+inline constexpr std::size_t count_in = 0;
+template <class T, class... Ts>
+inline constexpr std::size_t count_in<T, type_list<Ts...>> = (std::size_t(std::is_same_v<T, Ts>) + ... + 0);
+
+/// A layer's value is its inner expression's: they share one buffer.
+template <class N>
+struct storage {
+  using type = N;
+};
+template <class N>
+  requires is_layer<N>::value
+struct storage<N> {
+  using type = typename storage<typename N::inner>::type;
+};
+template <class N>
+using storage_t = typename storage<N>::type;
+
+inline constexpr std::size_t align_scalars = 16;  // 64 bytes of float: each buffer starts on a cache line
+constexpr std::size_t padded(std::size_t n) { return (n + align_scalars - 1) / align_scalars * align_scalars; }
+
+template <class Graph, std::size_t Batch, class Scalar>
+struct plan {
+  using graph = fused_graph<Graph>;
+  using scalar = Scalar;
+  static constexpr std::size_t batch = Batch;
+  using nodes = typename collect<graph, type_list<>>::type;
+
+  template <class N>
+  using full = prepend_t<typename N::shape, ctgraph::is_batched<N> ? Batch : 1>;
+
+  template <class T>
+  static constexpr std::size_t consumers = [] {
+    std::size_t n = 0;
+    for_each_type<nodes>([&]<class N>() { n += count_in<T, typename N::children>; });
+    return n;
+  }();
+  template <class T>
+  static constexpr bool only_elementwise_consumers = [] {
+    bool all = true;
+    for_each_type<nodes>([&]<class N>() {
+      if (count_in<T, typename N::children> > 0 && !is_elementwise<N>::value) all = false;
+    });
+    return all;
+  }();
+
+  /// An element-wise node read by exactly one element-wise node is computed
+  /// inside its reader's loop and never stored: a chain becomes one loop.
+  template <class N>
+  static constexpr bool inlined = is_elementwise<N>::value && consumers<N> == 1 && only_elementwise_consumers<N>;
+
+  template <class N>
+  struct in_workspace : std::bool_constant<!is_param<N>::value && !is_layer<N>::value && !inlined<N>> {};
+  template <class N>
+  struct is_computed : std::bool_constant<in_workspace<N>::value && !is_input<N>::value> {};
+  template <class N>
+  struct has_grad_buffer : std::bool_constant<in_workspace<N>::value && ctgraph::needs_grad<N>> {};
+
+  using params = typename filter<nodes, is_param>::type;
+  using inputs = typename filter<nodes, is_input>::type;
+  using layers = typename filter<nodes, is_layer>::type;
+  using stored = typename filter<nodes, in_workspace>::type;
+  using computed = typename filter<nodes, is_computed>::type;
+  using with_grad = typename filter<nodes, has_grad_buffer>::type;
+
+  template <class List, bool Pad, class SizeOf>
+  static constexpr auto offsets(SizeOf size_of) {
+    std::array<std::size_t, List::size + 1> out{};
+    std::size_t i = 0;
+    for_each_type<List>([&]<class N>() {
+      out[i + 1] = out[i] + (Pad ? padded(size_of.template operator()<N>()) : size_of.template operator()<N>());
+      ++i;
+    });
+    return out;
+  }
+  static constexpr auto param_offsets = offsets<params, false>([]<class N>() { return N::shape::size; });
+  static constexpr auto value_offsets = offsets<stored, true>([]<class N>() { return full<N>::size; });
+  static constexpr auto grad_offsets = offsets<with_grad, true>([]<class N>() { return full<N>::size; });
+
+  static constexpr std::size_t parameter_count = param_offsets.back();
+  static constexpr std::size_t value_size = value_offsets.back();
+  static constexpr std::size_t grad_size = grad_offsets.back();
+
+  template <class N>
+  static constexpr std::size_t param_offset = param_offsets[index_of<params, N>::value];
+  template <class N>
+  static constexpr std::size_t value_offset = value_offsets[index_of<stored, N>::value];
+  template <class N>
+  static constexpr std::size_t grad_offset = grad_offsets[index_of<with_grad, N>::value];
+};
+
+/// What a node's forward and backward see: where every node's value and gradient is.
+template <class Plan>
+struct context {
+  using plan = Plan;
+  using scalar = typename Plan::scalar;
+  static constexpr std::size_t batch = Plan::batch;
+  template <class N>
+  using full = typename Plan::template full<N>;
+
+  scalar* params;
+  scalar* param_grads;
+  scalar* values;
+  scalar* grads;
+
+  template <class N>
+  scalar* value() const {
+    using S = storage_t<N>;
+    if constexpr (is_param<S>::value)
+      return params + Plan::template param_offset<S>;
+    else
+      return values + Plan::template value_offset<S>;
+  }
+  template <class N>
+  scalar* grad() const {
+    using S = storage_t<N>;
+    static_assert(ctgraph::needs_grad<S>, "ctgraph: internal: gradient asked of a node that needs none");
+    if constexpr (is_param<S>::value)
+      return param_grads + Plan::template param_offset<S>;
+    else
+      return grads + Plan::template grad_offset<S>;
+  }
+  /// Element i of N's value: read from its buffer, or computed on the spot when N is inlined.
+  template <class N>
+  scalar load(std::size_t i) const {
+    using S = storage_t<N>;
+    if constexpr (Plan::template inlined<S>)
+      return S::at(*this, i);
+    else
+      return value<S>()[i];
+  }
+  /// Adds g to element i of N's gradient (through N, when N is inlined).
+  template <class N>
+  void accumulate(std::size_t i, scalar g) const {
+    using S = storage_t<N>;
+    if constexpr (!ctgraph::needs_grad<S>)
+      return;
+    else if constexpr (Plan::template inlined<S>)
+      S::push(*this, i, g);
+    else
+      grad<S>()[i] += g;
+  }
+};
+
+}  // namespace ctgraph::detail

@@ -1,0 +1,80 @@
+// Compile-time lists of types: how a graph's nodes are collected, deduplicated
+// and ordered before any code for them is generated.
+#pragma once
+
+#include <cstddef>
+#include <type_traits>
+
+namespace ctgraph::detail {
+
+template <class... Ts>
+struct type_list {
+  static constexpr std::size_t size = sizeof...(Ts);
+};
+
+template <class List, class T>
+inline constexpr bool contains = false;
+template <class... Ts, class T>
+inline constexpr bool contains<type_list<Ts...>, T> = (std::is_same_v<Ts, T> || ...);
+
+template <class List, class T>
+struct push_back_unique;
+template <class... Ts, class T>
+struct push_back_unique<type_list<Ts...>, T> {
+  using type = std::conditional_t<contains<type_list<Ts...>, T>, type_list<Ts...>, type_list<Ts..., T>>;
+};
+
+/// Index of T in List; List::size when absent.
+template <class List, class T>
+struct index_of;
+template <class T>
+struct index_of<type_list<>, T> : std::integral_constant<std::size_t, 0> {};
+template <class Head, class... Tail, class T>
+struct index_of<type_list<Head, Tail...>, T>
+    : std::integral_constant<std::size_t, std::is_same_v<Head, T> ? 0 : 1 + index_of<type_list<Tail...>, T>::value> {};
+
+template <class List, template <class> class Pred>
+struct filter;
+template <template <class> class Pred, class... Ts>
+struct filter<type_list<Ts...>, Pred> {
+  template <class Acc, class T>
+  using step = std::conditional_t<Pred<T>::value, typename push_back_unique<Acc, T>::type, Acc>;
+  template <class Acc, class... Rest>
+  struct fold {
+    using type = Acc;
+  };
+  template <class Acc, class T, class... Rest>
+  struct fold<Acc, T, Rest...> {
+    using type = typename fold<step<Acc, T>, Rest...>::type;
+  };
+  using type = typename fold<type_list<>, Ts...>::type;
+};
+
+template <class List, class F>
+constexpr void for_each_type(F&& f) {
+  [&]<class... Ts>(type_list<Ts...>*) { (f.template operator()<Ts>(), ...); }(static_cast<List*>(nullptr));
+}
+
+template <class List, class Acc = type_list<>>
+struct reverse {
+  using type = Acc;
+};
+template <class Head, class... Tail, class... Acc>
+struct reverse<type_list<Head, Tail...>, type_list<Acc...>> {
+  using type = typename reverse<type_list<Tail...>, type_list<Head, Acc...>>::type;
+};
+
+}  // namespace ctgraph::detail
+
+namespace ctgraph::detail {
+
+template <std::size_t I, class List>
+struct type_at;
+template <class Head, class... Tail>
+struct type_at<0, type_list<Head, Tail...>> {
+  using type = Head;
+};
+template <std::size_t I, class Head, class... Tail>
+struct type_at<I, type_list<Head, Tail...>> : type_at<I - 1, type_list<Tail...>> {};
+
+}  // namespace ctgraph::detail

@@ -1,0 +1,87 @@
+// y = act(x W + b), one node made by the fusion pass from matmul, + and an activation
+//   x: [M, K] or [K]   W: [K, N]   b: [N] or y's shape   y: [M, N] or [N]
+// forward: one gemm, then bias and activation in a single pass over y (the epilogue)
+// backward: z' = act'(y) g (in place, softmax along the last axis);
+//           db = sum of z' over rows;  dW = x^T z';  dx = z' W^T
+#pragma once
+
+#include <cmath>
+
+#include "ctgraph/ops/matmul.hpp"
+#include "ctgraph/ops/unary.hpp"
+
+namespace ctgraph {
+
+/// The softmax epilogue (along the last axis) of a fused affine node.
+struct softmax_epilogue {
+  static constexpr std::string_view name = "softmax";
+};
+
+template <node X, node W, node B, class Act>
+struct affine_node {
+  using dims = detail::matmul_dims<typename X::shape, typename W::shape>;
+  static constexpr std::size_t M = dims::m, K = dims::k, N = dims::n;
+  using shape = typename dims::shape;
+  using children = type_list<X, W, B>;
+  using act = Act;
+  static_assert(!is_batched<W> && !is_batched<B>, "ctgraph: internal: only parameters fuse into an affine node");
+  static constexpr bool bias_per_column = B::shape::size == N;
+  static constexpr std::string_view type_name = "Affine";
+  static constexpr std::size_t flops = 2 * M * K * N + 2 * M * N;
+  static constexpr std::size_t backward_flops = (needs_grad<X> + 1) * 2 * M * K * N + 3 * M * N;
+  template <class... C>
+  using with_children = affine_node<C..., Act>;
+
+  template <class Ctx>
+  static constexpr std::size_t rows = (is_batched<X> ? Ctx::batch : 1) * M;
+
+  template <class Ctx>
+  static void forward(const Ctx& c) {
+    using S = typename Ctx::scalar;
+    constexpr std::size_t R = rows<Ctx>;
+    S* y = c.template value<affine_node>();
+    const S* b = c.template value<B>();
+    detail::gemm<S>(false, false, R, N, K, c.template value<X>(), c.template value<W>(), y, S(0));
+    for (std::size_t r = 0; r < R; ++r) {
+      S* row = y + r * N;
+      const S* bias = bias_per_column ? b : b + (r % M) * N;
+      if constexpr (std::is_same_v<Act, softmax_epilogue>) {
+        S peak = row[0] + bias[0];
+        for (std::size_t j = 0; j < N; ++j) peak = std::max(peak, row[j] + bias[j]);
+        S total = 0;
+        for (std::size_t j = 0; j < N; ++j) total += (row[j] = std::exp(row[j] + bias[j] - peak));
+        const S scale = S(1) / total;
+        for (std::size_t j = 0; j < N; ++j) row[j] *= scale;
+      } else {
+        for (std::size_t j = 0; j < N; ++j) row[j] = Act::f(row[j] + bias[j]);
+      }
+    }
+  }
+
+  template <class Ctx>
+  static void backward(const Ctx& c) {
+    using S = typename Ctx::scalar;
+    constexpr std::size_t R = rows<Ctx>;
+    const S* y = c.template value<affine_node>();
+    S* g = c.template grad<affine_node>();  // becomes z' in place: nothing reads this gradient after us
+    S* db = c.template grad<B>();
+    for (std::size_t r = 0; r < R; ++r) {
+      S* gr = g + r * N;
+      const S* yr = y + r * N;
+      if constexpr (std::is_same_v<Act, softmax_epilogue>) {
+        S dot = 0;
+        for (std::size_t j = 0; j < N; ++j) dot += gr[j] * yr[j];
+        for (std::size_t j = 0; j < N; ++j) gr[j] = yr[j] * (gr[j] - dot);
+      } else if constexpr (!std::is_same_v<Act, identity_op>) {
+        // act' from the output alone: true of every activation that fuses (see is_fusable_activation).
+        for (std::size_t j = 0; j < N; ++j) gr[j] *= Act::df(yr[j], yr[j]);
+      }
+      S* dbr = bias_per_column ? db : db + (r % M) * N;
+      for (std::size_t j = 0; j < N; ++j) dbr[j] += gr[j];
+    }
+    detail::gemm<S>(true, false, K, N, R, c.template value<X>(), g, c.template grad<W>(), S(1));
+    if constexpr (needs_grad<X>) detail::gemm<S>(false, true, R, K, N, g, c.template value<W>(), c.template grad<X>(), S(1));
+  }
+};
+
+}  // namespace ctgraph

@@ -1,0 +1,103 @@
+// y = a op b, element by element, with numpy broadcasting    op: + - * /
+// backward: da = dy/da g and db = dy/db g, each summed over the dimensions it was broadcast along
+// (an unbroadcast operand such as a parameter sums over the batch too).
+#pragma once
+
+#include "ctgraph/node.hpp"
+
+namespace ctgraph {
+
+struct add_op {
+  static constexpr std::string_view symbol = "+", type_name = "Add";
+  template <class T> static T f(T a, T b) { return a + b; }
+  template <class T> static T da(T, T) { return T(1); }
+  template <class T> static T db(T, T) { return T(1); }
+};
+struct sub_op {
+  static constexpr std::string_view symbol = "-", type_name = "Subtract";
+  template <class T> static T f(T a, T b) { return a - b; }
+  template <class T> static T da(T, T) { return T(1); }
+  template <class T> static T db(T, T) { return T(-1); }
+};
+struct mul_op {
+  static constexpr std::string_view symbol = "*", type_name = "Multiply";
+  template <class T> static T f(T a, T b) { return a * b; }
+  template <class T> static T da(T, T b) { return b; }
+  template <class T> static T db(T a, T) { return a; }
+};
+struct div_op {
+  static constexpr std::string_view symbol = "/", type_name = "Divide";
+  template <class T> static T f(T a, T b) { return a / b; }
+  template <class T> static T da(T, T b) { return T(1) / b; }
+  template <class T> static T db(T a, T b) { return -a / (b * b); }
+};
+
+template <class Op, node A, node B>
+struct binary_node {
+  using shape = broadcast_t<typename A::shape, typename B::shape>;
+  using children = type_list<A, B>;
+  using op = Op;
+  static constexpr bool is_elementwise = true;
+  static constexpr std::string_view type_name = Op::type_name;
+  static constexpr std::size_t flops = shape::size;
+  static constexpr std::size_t backward_flops = (needs_grad<A> + needs_grad<B>) * 2 * shape::size;
+  template <class... C>
+  using with_children = binary_node<Op, C...>;
+
+  template <class Ctx, class Child>
+  static constexpr std::size_t index(std::size_t i) {
+    return detail::broadcast_index<typename Ctx::template full<binary_node>, typename Ctx::template full<Child>>(i);
+  }
+  template <class Ctx>
+  static auto at(const Ctx& c, std::size_t i) {
+    return Op::f(c.template load<A>(index<Ctx, A>(i)), c.template load<B>(index<Ctx, B>(i)));
+  }
+  template <class Ctx>
+  static void push(const Ctx& c, std::size_t i, typename Ctx::scalar g) {
+    const std::size_t ia = index<Ctx, A>(i), ib = index<Ctx, B>(i);
+    const auto a = c.template load<A>(ia);
+    const auto b = c.template load<B>(ib);
+    c.template accumulate<A>(ia, g * Op::da(a, b));
+    c.template accumulate<B>(ib, g * Op::db(a, b));
+  }
+  template <class Ctx>
+  static void forward(const Ctx& c) {
+    auto* y = c.template value<binary_node>();
+    for (std::size_t i = 0; i < Ctx::template full<binary_node>::size; ++i) y[i] = at(c, i);
+  }
+  template <class Ctx>
+  static void backward(const Ctx& c) {
+    const auto* g = c.template grad<binary_node>();
+    for (std::size_t i = 0; i < Ctx::template full<binary_node>::size; ++i) push(c, i, g[i]);
+  }
+};
+
+namespace detail {
+// Instantiated with the two shapes so that the compiler's note names them.
+template <class Op, class ShapeA, class ShapeB>
+struct check_broadcast {
+  static_assert(broadcastable<ShapeA, ShapeB>(),
+                "ctgraph: a op b: the shapes do not broadcast; aligned from the right, each pair of dimensions "
+                "must be equal or one of them 1 (reshape one operand, or use matmul for a product of matrices)");
+  static constexpr bool ok = broadcastable<ShapeA, ShapeB>();
+};
+
+template <class Op, class A, class B>
+constexpr auto make_binary() {
+  if constexpr (check_broadcast<Op, typename A::shape, typename B::shape>::ok)
+    return binary_node<Op, A, B>{};
+  else
+    return A{};  // the static_assert above has spoken; stop here without a cascade
+}
+}  // namespace detail
+
+/// Element-wise sum, with broadcasting.
+template <node A, node B> constexpr auto operator+(A, B) { return detail::make_binary<add_op, A, B>(); }
+/// Element-wise difference, with broadcasting.
+template <node A, node B> constexpr auto operator-(A, B) { return detail::make_binary<sub_op, A, B>(); }
+/// Element-wise product, with broadcasting (Keras' Multiply).
+template <node A, node B> constexpr auto operator*(A, B) { return detail::make_binary<mul_op, A, B>(); }
+/// Element-wise quotient, with broadcasting.
+template <node A, node B> constexpr auto operator/(A, B) { return detail::make_binary<div_op, A, B>(); }
+
+}  // namespace ctgraph

@@ -1,0 +1,77 @@
+// y_i = exp(x_i - max x) / sum_j exp(x_j - max x), along one axis    x, y: same shape
+// backward: dx_i = y_i (g_i - sum_j g_j y_j), along the same axis
+#pragma once
+
+#include <cmath>
+
+#include "ctgraph/detail/axis.hpp"
+#include "ctgraph/node.hpp"
+
+namespace ctgraph {
+
+template <std::size_t Axis, node A>  // Axis normalized, per sample
+struct softmax_node {
+  using shape = typename A::shape;
+  using children = type_list<A>;
+  static constexpr std::size_t axis = Axis;
+  static constexpr std::string_view type_name = "Softmax";
+  static constexpr std::size_t flops = 4 * shape::size;
+  static constexpr std::size_t backward_flops = needs_grad<A> ? 4 * shape::size : 0;
+  template <class... C>
+  using with_children = softmax_node<Axis, C...>;
+
+  template <class Ctx>
+  using split = detail::axis_split<typename Ctx::template full<softmax_node>, Axis + 1>;
+
+  template <class Ctx>
+  static void forward(const Ctx& c) {
+    using S = typename Ctx::scalar;
+    using sp = split<Ctx>;
+    const S* x = c.template value<A>();
+    S* y = c.template value<softmax_node>();
+    for (std::size_t o = 0; o < sp::outer; ++o)
+      for (std::size_t in = 0; in < sp::inner; ++in) {
+        const std::size_t base = o * sp::length * sp::inner + in;
+        S peak = x[base];
+        for (std::size_t k = 1; k < sp::length; ++k) peak = std::max(peak, x[base + k * sp::inner]);
+        S total = 0;
+        for (std::size_t k = 0; k < sp::length; ++k) {
+          const S e = std::exp(x[base + k * sp::inner] - peak);
+          y[base + k * sp::inner] = e;
+          total += e;
+        }
+        for (std::size_t k = 0; k < sp::length; ++k) y[base + k * sp::inner] /= total;
+      }
+  }
+
+  template <class Ctx>
+  static void backward(const Ctx& c) {
+    using S = typename Ctx::scalar;
+    using sp = split<Ctx>;
+    const S* y = c.template value<softmax_node>();
+    const S* g = c.template grad<softmax_node>();
+    S* dx = c.template grad<A>();
+    for (std::size_t o = 0; o < sp::outer; ++o)
+      for (std::size_t in = 0; in < sp::inner; ++in) {
+        const std::size_t base = o * sp::length * sp::inner + in;
+        S dot = 0;
+        for (std::size_t k = 0; k < sp::length; ++k) dot += g[base + k * sp::inner] * y[base + k * sp::inner];
+        for (std::size_t k = 0; k < sp::length; ++k) {
+          const std::size_t i = base + k * sp::inner;
+          dx[i] += y[i] * (g[i] - dot);
+        }
+      }
+  }
+};
+
+/// Softmax along an axis of the sample (default: the last), as Keras' Dense(activation='softmax').
+template <int Axis = -1, node A>
+constexpr auto softmax(A) {
+  static_assert(detail::axis_in_range<Axis, A::shape::rank>, "ctgraph: softmax<axis>(x): the axis is not one of x's");
+  if constexpr (detail::axis_in_range<Axis, A::shape::rank>)
+    return softmax_node<detail::normalized_axis<Axis, A::shape::rank>, A>{};
+  else
+    return A{};
+}
+
+}  // namespace ctgraph

@@ -1,0 +1,213 @@
+// The loop around train_step: shuffle, gather a batch, step, report. Keras'
+// conventions: a new shuffle every epoch, the last partial batch trained too
+// (its loss the mean over its real samples), the epoch's loss and accuracy the
+// running means over the samples seen.
+#pragma once
+
+#include <chrono>
+#include <cmath>
+#include <cstdint>
+#include <limits>
+#include <numeric>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include <xtensor/xtensor.hpp>
+#include <xtensor/xview.hpp>
+
+#include "ctgraph/detail/random.hpp"
+#include "ctgraph/fixed_string.hpp"
+#include "ctgraph/train/metrics.hpp"
+
+namespace ctgraph {
+
+/// Samples as rows: x holds each sample's input flattened, y its target.
+template <class S = float>
+struct dataset {
+  xt::xtensor<S, 2> x;
+  xt::xtensor<S, 2> y;
+  std::size_t size() const { return x.shape()[0]; }
+};
+
+/// Rows [first, last) of a data set, as a new one (e.g. a train/test split).
+template <class S>
+dataset<S> rows(const dataset<S>& d, std::size_t first, std::size_t last) {
+  if (first > last || last > d.size())
+    throw std::out_of_range("ctgraph: rows(" + std::to_string(first) + ", " + std::to_string(last) + ") of a data set of " +
+                            std::to_string(d.size()));
+  return {xt::view(d.x, xt::range(first, last), xt::all()), xt::view(d.y, xt::range(first, last), xt::all())};
+}
+
+struct fit_options {
+  std::size_t epochs = 1;
+  bool shuffle = true;
+  std::uint64_t seed = 0;
+};
+
+struct epoch_stats {
+  std::size_t epoch = 0;  // from 1
+  double loss = 0;
+  double accuracy = std::numeric_limits<double>::quiet_NaN();  // NaN without a metric
+  double seconds = 0;
+  std::size_t samples = 0;
+};
+
+/// Reports nothing; the default observer of fit().
+struct no_progress {
+  void begin_epoch(std::size_t, std::size_t) {}
+  void batch_done(std::size_t, double, double) {}
+  void end_epoch(const epoch_stats&) {}
+};
+
+template <class Loss, std::size_t OutputSize>
+constexpr std::size_t target_width() {
+  if constexpr (requires { Loss::template target_width<OutputSize>; })
+    return Loss::template target_width<OutputSize>;
+  else
+    return OutputSize;
+}
+
+namespace detail {
+
+template <class Model, class Loss, class S>
+void check_dataset(const dataset<S>& data, const char* what) {
+  constexpr std::size_t targets = target_width<Loss, Model::output_size>();
+  if (data.x.shape()[1] != Model::input_size)
+    throw std::invalid_argument(std::string("ctgraph: ") + what + ": each sample has " +
+                                std::to_string(data.x.shape()[1]) + " input values, the graph takes " +
+                                std::to_string(Model::input_size));
+  if (data.y.shape()[1] != targets || data.y.shape()[0] != data.x.shape()[0])
+    throw std::invalid_argument(std::string("ctgraph: ") + what + ": targets are " + std::to_string(data.y.shape()[0]) +
+                                " x " + std::to_string(data.y.shape()[1]) + ", expected " +
+                                std::to_string(data.x.shape()[0]) + " x " + std::to_string(targets));
+}
+
+/// Copies rows order[first, first + count) into the model's input (and target) buffers, zero-padding the rest.
+template <class Model, class S>
+void gather(Model& net, const xt::xtensor<S, 2>& x, const xt::xtensor<S, 2>* y, std::size_t y_width,
+            const std::size_t* order, std::size_t count) {
+  auto in = net.input();
+  for (std::size_t b = 0; b < count; ++b) std::copy_n(&x(order[b], 0), Model::input_size, in.data() + b * Model::input_size);
+  std::fill(in.begin() + count * Model::input_size, in.end(), S(0));
+  if (y) {
+    auto t = net.target();
+    for (std::size_t b = 0; b < count; ++b) std::copy_n(&(*y)(order[b], 0), y_width, t.data() + b * y_width);
+    std::fill(t.begin() + count * y_width, t.begin() + Model::batch_size * y_width, S(0));
+  }
+}
+
+}  // namespace detail
+
+/// Trains `net` on `data` for options.epochs epochs; returns each epoch's running loss and accuracy.
+template <class Model, class Loss, class Optimizer, class Metric = no_metric, class Progress = no_progress>
+std::vector<epoch_stats> fit(Model& net, const Loss& loss, const Optimizer& optimizer,
+                             const dataset<typename Model::scalar>& data, const fit_options& options = {},
+                             Metric = {}, Progress&& progress = {}) {
+  constexpr std::size_t batch = Model::batch_size;
+  constexpr std::size_t y_width = target_width<Loss, Model::output_size>();
+  detail::check_dataset<Model, Loss>(data, "fit");
+  const std::size_t n = data.size();
+  if (n == 0) throw std::invalid_argument("ctgraph: fit: the data set is empty");
+
+  std::vector<std::size_t> order(n);
+  std::iota(order.begin(), order.end(), std::size_t{0});
+  random_engine rng(options.seed);
+  std::vector<epoch_stats> history;
+  const std::size_t batches = (n + batch - 1) / batch;
+  for (std::size_t epoch = 1; epoch <= options.epochs; ++epoch) {
+    if (options.shuffle)
+      for (std::size_t i = n - 1; i > 0; --i) std::swap(order[i], order[rng.below(i + 1)]);
+    progress.begin_epoch(epoch, batches);
+    const auto start = std::chrono::steady_clock::now();
+    double loss_sum = 0;
+    std::size_t hits = 0, seen = 0;
+    for (std::size_t b = 0; b < batches; ++b) {
+      const std::size_t first = b * batch, count = std::min(batch, n - first);
+      detail::gather(net, data.x, &data.y, y_width, order.data() + first, count);
+      loss_sum += net.train_step(loss, optimizer, count);
+      hits += Metric::hits(net.output().data(), net.target().data(), count, Model::output_size, y_width);
+      seen += count;
+      progress.batch_done(b + 1, loss_sum / double(seen),
+                          double(hits) / double(seen * Metric::per_sample(Model::output_size)));
+    }
+    epoch_stats stats{epoch, loss_sum / double(seen), std::numeric_limits<double>::quiet_NaN(),
+                      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(), seen};
+    if constexpr (!std::is_same_v<Metric, no_metric>)
+      stats.accuracy = double(hits) / double(seen * Metric::per_sample(Model::output_size));
+    progress.end_epoch(stats);
+    history.push_back(stats);
+  }
+  return history;
+}
+
+struct evaluation {
+  double loss = 0;
+  double accuracy = std::numeric_limits<double>::quiet_NaN();
+};
+
+/// Mean loss (and metric) of `net` over `data`, without training.
+template <class Model, class Loss, class Metric = no_metric>
+evaluation evaluate(Model& net, const Loss& loss, const dataset<typename Model::scalar>& data, Metric = {}) {
+  constexpr std::size_t y_width = target_width<Loss, Model::output_size>();
+  detail::check_dataset<Model, Loss>(data, "evaluate");
+  std::vector<std::size_t> order(data.size());
+  std::iota(order.begin(), order.end(), std::size_t{0});
+  double loss_sum = 0;
+  std::size_t hits = 0;
+  for (std::size_t first = 0; first < data.size(); first += Model::batch_size) {
+    const std::size_t count = std::min(Model::batch_size, data.size() - first);
+    detail::gather(net, data.x, &data.y, y_width, order.data() + first, count);
+    net.forward();
+    loss_sum += net.loss(loss, count);
+    hits += Metric::hits(net.output().data(), net.target().data(), count, Model::output_size, y_width);
+  }
+  evaluation out{loss_sum / double(data.size())};
+  if constexpr (!std::is_same_v<Metric, no_metric>)
+    out.accuracy = double(hits) / double(data.size() * Metric::per_sample(Model::output_size));
+  return out;
+}
+
+/// Runs the forward pass over every row of x in batches; calls visit(model, first_row, count) after each.
+template <class Model, class Visit>
+void for_each_batch(Model& net, const xt::xtensor<typename Model::scalar, 2>& x, Visit&& visit) {
+  if (x.shape()[1] != Model::input_size)
+    throw std::invalid_argument("ctgraph: each sample has " + std::to_string(x.shape()[1]) +
+                                " input values, the graph takes " + std::to_string(Model::input_size));
+  std::vector<std::size_t> order(x.shape()[0]);
+  std::iota(order.begin(), order.end(), std::size_t{0});
+  for (std::size_t first = 0; first < order.size(); first += Model::batch_size) {
+    const std::size_t count = std::min(Model::batch_size, order.size() - first);
+    detail::gather(net, x, static_cast<const xt::xtensor<typename Model::scalar, 2>*>(nullptr), 0,
+                   order.data() + first, count);
+    net.forward();
+    visit(net, first, count);
+  }
+}
+
+/// The graph's output for every row of x: rows x output_size.
+template <class Model>
+xt::xtensor<typename Model::scalar, 2> predict(Model& net, const xt::xtensor<typename Model::scalar, 2>& x) {
+  xt::xtensor<typename Model::scalar, 2> out({x.shape()[0], Model::output_size});
+  for_each_batch(net, x, [&](Model& m, std::size_t first, std::size_t count) {
+    std::copy_n(m.output().data(), count * Model::output_size, &out(first, 0));
+  });
+  return out;
+}
+
+/// The mean over every row of x of the layer called Name (its value flattened).
+template <fixed_string Name, class Model>
+std::vector<double> mean_probe(Model& net, const xt::xtensor<typename Model::scalar, 2>& x) {
+  std::vector<double> mean;
+  for_each_batch(net, x, [&](Model& m, std::size_t, std::size_t count) {
+    const auto values = m.template probe<Name>();
+    const std::size_t width = values.size() / Model::batch_size;
+    mean.resize(width, 0.0);
+    for (std::size_t r = 0; r < count; ++r)
+      for (std::size_t j = 0; j < width; ++j) mean[j] += values[r * width + j];
+  });
+  for (double& v : mean) v /= double(x.shape()[0]);
+  return mean;
+}
+
+}  // namespace ctgraph

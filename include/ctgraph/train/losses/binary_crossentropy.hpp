@@ -1,0 +1,41 @@
+// L = mean over samples of mean_j softplus(z_j) - t_j z_j, z the logit under the output's sigmoid
+//   (tf.keras' binary cross-entropy on a sigmoid output; exact, no clipping)
+// dL/dz_j = (sigmoid(z_j) - t_j) / (width * count): folded into the output node,
+// whose own backward is skipped, so a saturated sigmoid never divides 0 by 0.
+#pragma once
+
+#include <cmath>
+#include <cstddef>
+#include <string_view>
+
+#include "ctgraph/detail/fuse.hpp"
+
+namespace ctgraph {
+
+struct binary_crossentropy {
+  static constexpr std::string_view name = "binary_crossentropy";
+  template <class Plan>
+  static constexpr bool folds_output = !std::is_void_v<typename detail::sigmoid_logit<typename Plan::graph>::type>;
+
+  template <class Ctx>
+  static double evaluate(const Ctx& c, const typename Ctx::scalar* target, std::size_t count, bool with_gradient) {
+    static_assert(folds_output<typename Ctx::plan>,
+                  "ctgraph: binary_crossentropy: the graph must end in a sigmoid (the loss is taken from its logit)");
+    using S = typename Ctx::scalar;
+    using out = typename Ctx::plan::graph;
+    using logit = typename detail::sigmoid_logit<out>::type;
+    constexpr std::size_t width = out::shape::size;
+    const S* z = c.template value<logit>();
+    const S* y = c.template value<out>();
+    const S scale = S(1) / S(width * count);
+    double total = 0;
+    for (std::size_t i = 0; i < count * width; ++i) {
+      const double zi = z[i], ti = target[i];
+      total += std::max(zi, 0.0) - ti * zi + std::log1p(std::exp(-std::abs(zi)));
+      if (with_gradient) c.template grad<logit>()[i] += scale * (y[i] - target[i]);
+    }
+    return total / double(width);
+  }
+};
+
+}  // namespace ctgraph

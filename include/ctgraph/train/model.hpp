@@ -1,0 +1,208 @@
+// The executor: model<Graph, Batch, Scalar> owns parameters, gradients,
+// optimizer state and every node's workspace in one allocation made when it is
+// built. forward, backward and the optimizer step are loops over compile-time
+// lists of nodes: no graph object, no tape, no virtual call, no allocation.
+//
+//   ctgraph::model<decltype(graph), 256> net(seed);
+//   net.input() ... net.target() ...;            // a batch, row-major
+//   double loss = net.train_step(ctgraph::binary_crossentropy{}, ctgraph::keras_adam(0.003));
+#pragma once
+
+#include <algorithm>
+#include <cstdint>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "ctgraph/detail/buffer.hpp"
+#include "ctgraph/detail/names.hpp"
+#include "ctgraph/detail/plan.hpp"
+#include "ctgraph/detail/random.hpp"
+
+extern "C" void openblas_set_num_threads(int);
+
+namespace ctgraph {
+
+/// A parameter as weights files and summaries see it.
+struct parameter_info {
+  std::string name;
+  std::vector<std::size_t> shape;
+  std::size_t offset;
+  std::size_t size;
+};
+
+namespace detail {
+// OpenBLAS' threads make the small products of these graphs slower: one thread.
+inline void single_threaded_blas() {
+  static const bool once = (openblas_set_num_threads(1), true);
+  (void)once;
+}
+}  // namespace detail
+
+template <node Graph, std::size_t Batch, class Scalar = float>
+class model {
+  static_assert(Batch > 0, "ctgraph: model<graph, batch>: the batch size must be at least 1");
+  static_assert(std::is_same_v<Scalar, float> || std::is_same_v<Scalar, double>,
+                "ctgraph: model<graph, batch, scalar>: the scalar is float (speed) or double (gradient checks)");
+
+ public:
+  using graph = Graph;
+  using scalar = Scalar;
+  using plan = detail::plan<Graph, Batch, Scalar>;
+  using output_node = typename plan::graph;
+  static_assert(plan::inputs::size == 1, "ctgraph: model: the graph must have exactly one input");
+  using input_node = typename detail::type_at<0, typename plan::inputs>::type;
+  using layer_names = detail::names<typename plan::layers>;
+
+  static constexpr std::size_t batch_size = Batch;
+  static constexpr std::size_t parameter_count = plan::parameter_count;
+  static constexpr std::size_t input_size = input_node::shape::size;
+  static constexpr std::size_t output_size = output_node::shape::size;
+
+  /// FLOPs of one sample's forward pass, and of its share of a training step (forward and backward).
+  static constexpr std::size_t forward_flops = [] {
+    std::size_t per_sample = 0, per_batch = 0;
+    detail::for_each_type<typename plan::computed>([&]<class N>() {
+      (is_batched<N> ? per_sample : per_batch) += N::flops;
+    });
+    return per_sample + per_batch / Batch;
+  }();
+  static constexpr std::size_t training_flops = [] {
+    std::size_t per_sample = 0, per_batch = 0;
+    detail::for_each_type<typename plan::computed>([&]<class N>() {
+      (is_batched<N> ? per_sample : per_batch) += N::flops + N::backward_flops;
+    });
+    return per_sample + per_batch / Batch;
+  }();
+
+  /// Builds the buffers once and initialises the parameters from `seed`.
+  explicit model(std::uint64_t seed = 0) : memory_(total_size) {
+    detail::single_threaded_blas();
+    initialize(seed);
+  }
+
+  /// The same parameters at another batch size (a model trained at 256 predicts at 1).
+  template <std::size_t OtherBatch>
+  explicit model(const model<Graph, OtherBatch, Scalar>& other) : memory_(total_size) {
+    detail::single_threaded_blas();
+    std::ranges::copy(other.parameters(), parameters().begin());
+  }
+
+  /// Draws every parameter from its initialiser, in data-flow order, and resets the optimizer.
+  void initialize(std::uint64_t seed) {
+    random_engine rng(seed);
+    detail::for_each_type<typename plan::params>([&]<class P>() {
+      P::init::template fill<typename P::shape>(params() + plan::template param_offset<P>, rng);
+    });
+    reset_optimizer();
+  }
+
+  void reset_optimizer() {
+    std::fill_n(state(), 2 * parameter_count, Scalar(0));
+    step_ = 0;
+  }
+
+  std::span<Scalar> parameters() { return {params(), parameter_count}; }
+  std::span<const Scalar> parameters() const { return {params(), parameter_count}; }
+  std::span<const Scalar> gradients() const { return {param_grads(), parameter_count}; }
+  /// The batch the next step reads: Batch rows of input_size, row-major.
+  std::span<Scalar> input() { return {context().template value<input_node>(), Batch * input_size}; }
+  /// The targets the next training step reads: Batch rows of output_size.
+  std::span<Scalar> target() { return {targets(), Batch * output_size}; }
+  /// The graph's output after the last forward pass: Batch rows of output_size.
+  std::span<const Scalar> output() const { return {context().template value<output_node>(), Batch * output_size}; }
+
+  /// Runs the forward pass on input().
+  void forward() {
+    const auto c = context();
+    detail::for_each_type<typename plan::computed>([&]<class N>() { N::forward(c); });
+  }
+
+  /// The value of the layer called Name after the last forward pass: Batch rows of its shape.
+  template <fixed_string Name>
+  std::span<const Scalar> probe() const {
+    constexpr std::size_t index = layer_names::find(Name.view());
+    static_assert(index < layer_names::count, "ctgraph: probe<\"name\">: no layer of this graph has that name");
+    using layer = typename detail::type_at<index, typename plan::layers>::type;
+    return {context().template value<layer>(), plan::template full<layer>::size};
+  }
+
+  /// Back-propagates `output_gradient` (Batch rows of output_size) into gradients().
+  void backward(std::span<const Scalar> output_gradient) {
+    zero_gradients();
+    std::ranges::copy(output_gradient, context().template grad<output_node>());
+    backward_from_output<false>();
+  }
+
+  /// Sum over the first `count` rows of the loss of the last forward pass against target().
+  template <class Loss>
+  double loss(const Loss&, std::size_t count = Batch) const {
+    return Loss::evaluate(context(), targets(), count, false);
+  }
+
+  /// One training step on the first `count` rows of input() and target() (the rest are
+  /// padding and contribute nothing): forward, loss, backward, optimizer. Returns the
+  /// loss summed over the `count` rows; the gradient is of their mean, as Keras and PyTorch do.
+  template <class Loss, class Optimizer>
+  double train_step(const Loss&, const Optimizer& optimizer, std::size_t count = Batch) {
+    forward();
+    zero_gradients();
+    const double total = Loss::evaluate(context(), targets(), count, true);
+    backward_from_output<Loss::template folds_output<plan>>();
+    optimizer.update(params(), param_grads(), state(), parameter_count, ++step_);
+    return total;
+  }
+
+  /// Every parameter's name (Keras style), shape and place in parameters().
+  static std::vector<parameter_info> parameter_table() {
+    std::vector<parameter_info> out;
+    detail::for_each_type<typename plan::params>([&]<class P>() {
+      out.push_back({layer_names::template param_name<P>(),
+                     std::vector<std::size_t>(P::shape::dims.begin(), P::shape::dims.end()),
+                     plan::template param_offset<P>, P::shape::size});
+    });
+    return out;
+  }
+
+  detail::context<plan> context() const {
+    auto* base = const_cast<Scalar*>(memory_.data());
+    return {base, base + parameter_count, base + values_at, base + grads_at};
+  }
+
+ private:
+  static constexpr std::size_t values_at = detail::padded(4 * parameter_count);
+  static constexpr std::size_t grads_at = values_at + plan::value_size;
+  static constexpr std::size_t targets_at = grads_at + plan::grad_size;
+  static constexpr std::size_t total_size = targets_at + Batch * output_size;
+
+ public:
+  /// Bytes of the one allocation: parameters, gradients, Adam's moments, values, gradients, targets.
+  static constexpr std::size_t workspace_bytes = total_size * sizeof(Scalar);
+
+ private:
+
+  Scalar* params() const { return const_cast<Scalar*>(memory_.data()); }
+  Scalar* param_grads() const { return params() + parameter_count; }
+  Scalar* state() const { return params() + 2 * parameter_count; }
+  Scalar* targets() const { return const_cast<Scalar*>(memory_.data()) + targets_at; }
+
+  void zero_gradients() {
+    std::fill_n(param_grads(), parameter_count, Scalar(0));
+    std::fill_n(params() + grads_at, plan::grad_size, Scalar(0));
+  }
+
+  // SkipOutput: the loss already wrote the gradient of the output's logit (it folded into the output node).
+  template <bool SkipOutput>
+  void backward_from_output() {
+    const auto c = context();
+    using reversed = typename detail::reverse<typename plan::computed>::type;
+    detail::for_each_type<reversed>([&]<class N>() {
+      if constexpr (needs_grad<N> && !(SkipOutput && std::is_same_v<N, detail::storage_t<output_node>>)) N::backward(c);
+    });
+  }
+
+  detail::aligned_buffer<Scalar> memory_;
+  std::uint64_t step_ = 0;
+};
+
+}  // namespace ctgraph

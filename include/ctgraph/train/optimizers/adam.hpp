@@ -1,0 +1,58 @@
+// Adam, one pass over the flat parameter buffer, in either framework's form:
+//   m = b1 m + (1 - b1) g;   v = b2 v + (1 - b2) g^2        (g += wd p first: PyTorch's L2 weight decay)
+//   Keras:   p -= lr sqrt(1 - b2^t) / (1 - b1^t) * m / (sqrt(v) + eps)               eps 1e-7
+//   PyTorch: p -= lr / (1 - b1^t) * m / (sqrt(v) / sqrt(1 - b2^t) + eps)             eps 1e-8
+#pragma once
+
+#include <cmath>
+#include <cstddef>
+#include <cstdint>
+
+namespace ctgraph {
+
+enum class adam_form { keras, pytorch };
+
+struct adam {
+  double learning_rate = 0.001;
+  double beta1 = 0.9;
+  double beta2 = 0.999;
+  double epsilon = 1e-7;
+  double weight_decay = 0.0;
+  adam_form form = adam_form::keras;
+
+  /// state holds m then v, n each; t counts steps from 1.
+  template <class S>
+  void update(S* p, const S* g, S* state, std::size_t n, std::uint64_t t) const {
+    S* m = state;
+    S* v = state + n;
+    const S b1 = S(beta1), b2 = S(beta2), wd = S(weight_decay), eps = S(epsilon);
+    const double c1 = 1.0 - std::pow(beta1, double(t)), c2 = 1.0 - std::pow(beta2, double(t));
+    if (form == adam_form::keras) {
+      const S step = S(learning_rate * std::sqrt(c2) / c1);
+      for (std::size_t i = 0; i < n; ++i) {
+        const S gi = g[i] + wd * p[i];
+        m[i] = b1 * m[i] + (S(1) - b1) * gi;
+        v[i] = b2 * v[i] + (S(1) - b2) * gi * gi;
+        p[i] -= step * m[i] / (std::sqrt(v[i]) + eps);
+      }
+    } else {
+      const S step = S(learning_rate / c1), root_c2 = S(std::sqrt(c2));
+      for (std::size_t i = 0; i < n; ++i) {
+        const S gi = g[i] + wd * p[i];
+        m[i] = b1 * m[i] + (S(1) - b1) * gi;
+        v[i] = b2 * v[i] + (S(1) - b2) * gi * gi;
+        p[i] -= step * m[i] / (std::sqrt(v[i]) / root_c2 + eps);
+      }
+    }
+  }
+};
+
+/// tf.keras.optimizers.Adam(learning_rate) with its defaults.
+constexpr adam keras_adam(double learning_rate = 0.001) { return {.learning_rate = learning_rate}; }
+
+/// torch.optim.Adam(lr, weight_decay) with its defaults.
+constexpr adam torch_adam(double learning_rate = 0.001, double weight_decay = 0.0) {
+  return {.learning_rate = learning_rate, .epsilon = 1e-8, .weight_decay = weight_decay, .form = adam_form::pytorch};
+}
+
+}  // namespace ctgraph
