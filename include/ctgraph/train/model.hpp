@@ -123,8 +123,12 @@ class model {
   std::span<const Scalar> probe() const {
     constexpr std::size_t index = layer_names::find(Name.view());
     static_assert(index < layer_names::count, "ctgraph: probe<\"name\">: no layer of this graph has that name");
-    using layer = typename detail::type_at<index, typename plan::layers>::type;
-    return {context().template value<layer>(), plan::template full<layer>::size};
+    if constexpr (index < layer_names::count) {
+      using layer = typename detail::type_at<index, typename plan::layers>::type;
+      return {context().template value<layer>(), plan::template full<layer>::size};
+    } else {
+      return {};
+    }
   }
 
   /// Back-propagates `output_gradient` (Batch rows of output_size) into gradients().
@@ -140,15 +144,23 @@ class model {
     return Loss::evaluate(context(), targets(), count, false);
   }
 
-  /// One training step on the first `count` rows of input() and target() (the rest are
-  /// padding and contribute nothing): forward, loss, backward, optimizer. Returns the
-  /// loss summed over the `count` rows; the gradient is of their mean, as Keras and PyTorch do.
-  template <class Loss, class Optimizer>
-  double train_step(const Loss&, const Optimizer& optimizer, std::size_t count = Batch) {
+  /// Forward, loss and backward on the first `count` rows of input() and target() (the
+  /// rest are padding and contribute nothing): gradients() then holds the gradient of
+  /// the mean loss over those rows, as Keras and PyTorch compute it. Returns the loss
+  /// summed over the rows.
+  template <class Loss>
+  double compute_gradients(const Loss&, std::size_t count = Batch) {
     forward();
     zero_gradients();
     const double total = Loss::evaluate(context(), targets(), count, true);
     backward_from_output<Loss::template folds_output<plan>>();
+    return total;
+  }
+
+  /// One training step: compute_gradients, then one optimizer update of every parameter.
+  template <class Loss, class Optimizer>
+  double train_step(const Loss& loss, const Optimizer& optimizer, std::size_t count = Batch) {
+    const double total = compute_gradients(loss, count);
     optimizer.update(params(), param_grads(), state(), parameter_count, ++step_);
     return total;
   }

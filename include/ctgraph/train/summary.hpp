@@ -158,9 +158,10 @@ void summary(std::ostream& os, std::string_view title) {
   detail::for_each_type<typename info::rows>([&]<class R>() {
     std::vector<std::string> from;
     info::template sources<R>(from);
-    std::string joined;
-    for (const auto& f : from) joined += (joined.empty() ? "" : ", ") + f;
-    os << detail::pad(" " + info::template name<R>() + " (" + std::string(type_name<R>()) + ")", 34)
+    std::string joined, label = " ";
+    for (const auto& f : from) joined.append(joined.empty() ? "" : ", ").append(f);
+    label.append(info::template name<R>()).append(" (").append(type_name<R>()).append(")");
+    os << detail::pad(label, 34)
        << detail::pad(shape_string<typename R::shape>(), 22)
        << detail::pad(detail::thousands(info::template parameters<R>()), 11) << joined << '\n';
   });

@@ -21,20 +21,24 @@ struct binary_crossentropy {
   static double evaluate(const Ctx& c, const typename Ctx::scalar* target, std::size_t count, bool with_gradient) {
     static_assert(folds_output<typename Ctx::plan>,
                   "ctgraph: binary_crossentropy: the graph must end in a sigmoid (the loss is taken from its logit)");
-    using S = typename Ctx::scalar;
-    using out = typename Ctx::plan::graph;
-    using logit = typename detail::sigmoid_logit<out>::type;
-    constexpr std::size_t width = out::shape::size;
-    const S* z = c.template value<logit>();
-    const S* y = c.template value<out>();
-    const S scale = S(1) / S(width * count);
-    double total = 0;
-    for (std::size_t i = 0; i < count * width; ++i) {
-      const double zi = z[i], ti = target[i];
-      total += std::max(zi, 0.0) - ti * zi + std::log1p(std::exp(-std::abs(zi)));
-      if (with_gradient) c.template grad<logit>()[i] += scale * (y[i] - target[i]);
+    if constexpr (folds_output<typename Ctx::plan>) {
+      using S = typename Ctx::scalar;
+      using out = typename Ctx::plan::graph;
+      using logit = typename detail::sigmoid_logit<out>::type;
+      constexpr std::size_t width = out::shape::size;
+      const S* z = c.template value<logit>();
+      const S* y = c.template value<out>();
+      const S scale = S(1) / S(width * count);
+      double total = 0;
+      for (std::size_t i = 0; i < count * width; ++i) {
+        const double zi = z[i], ti = target[i];
+        total += std::max(zi, 0.0) - ti * zi + std::log1p(std::exp(-std::abs(zi)));
+        if (with_gradient) c.template grad<logit>()[i] += scale * (y[i] - target[i]);
+      }
+      return total / double(width);
+    } else {
+      return 0.0;
     }
-    return total / double(width);
   }
 };
 

@@ -1,0 +1,36 @@
+#include "gradcheck.hpp"
+
+using namespace ctgraph;
+
+namespace {
+constexpr auto x = input<5>;
+constexpr auto p = param<"t", "p", shape<5>>(zeros{});
+constexpr auto q = param<"t", "q", shape<5>>(zeros{});
+}  // namespace
+
+TEST_CASE("unary: relu, tanh, sigmoid, exp, log match finite differences") {
+  test::check_gradients<decltype(relu(x * p + q))>();
+  test::check_gradients<decltype(ctgraph::tanh(x * p + q))>();
+  test::check_gradients<decltype(sigmoid(x * p + q))>();
+  test::check_gradients<decltype(ctgraph::exp(x * p + q))>();
+  test::check_gradients<decltype(ctgraph::log(sigmoid(x * p) + q * q))>();
+}
+
+TEST_CASE("unary: a chain of element-wise ops inlined into one loop keeps every gradient") {
+  using chain = decltype(ctgraph::tanh(relu(x * p + q) * sigmoid(q - x)));
+  using plan = detail::plan<chain, 2, double>;
+  // Only the chain's root is stored; the nodes inside it are computed in its loop.
+  static_assert(plan::computed::size == 1);
+  test::check_gradients<chain>();
+}
+
+TEST_CASE("unary: relu has derivative 0 at 0, as in Keras and PyTorch") {
+  CHECK(relu_op::df(0.0, 0.0) == 0.0);
+  CHECK(relu_op::df(1e-30, 1e-30) == 1.0);
+}
+
+TEST_CASE("unary: sigmoid is finite and exact in both tails") {
+  CHECK(sigmoid_op::f(-1000.0) == 0.0);
+  CHECK(sigmoid_op::f(1000.0) == 1.0);
+  CHECK(sigmoid_op::f(-30.0) == doctest::Approx(std::exp(-30.0) / (1 + std::exp(-30.0))).epsilon(1e-12));
+}

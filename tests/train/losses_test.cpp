@@ -1,0 +1,114 @@
+#include <cmath>
+
+#include "gradcheck.hpp"
+
+using namespace ctgraph;
+
+namespace {
+constexpr auto x = input<3>;
+using sigmoid_net = decltype(dense<2>(dense<4>(x, activation::tanh), activation::sigmoid));
+using linear_net = decltype(dense<2>(dense<4>(x, activation::tanh)));
+using logits_net = decltype(dense<3>(dense<4>(x, activation::tanh)));
+
+/// d(mean loss)/d(params) by compute_gradients against central differences of the loss itself.
+template <class Graph, class Loss, std::size_t Batch>
+void check_loss_gradient(const Loss& loss, std::size_t count, const std::vector<double>& targets) {
+  model<Graph, Batch, double> net(3);
+  random_engine rng(5);
+  for (double& v : net.input()) v = rng.uniform(-1, 1);
+  for (double& p : net.parameters()) p = rng.uniform(-1, 1);
+  std::copy(targets.begin(), targets.end(), net.target().begin());
+  net.compute_gradients(loss, count);
+  const std::vector<double> analytic(net.gradients().begin(), net.gradients().end());
+  for (std::size_t i = 0; i < net.parameter_count; ++i) {
+    double& p = net.parameters()[i];
+    const double saved = p, h = 1e-6;
+    p = saved + h;
+    net.forward();
+    const double up = net.loss(loss, count) / double(count);
+    p = saved - h;
+    net.forward();
+    const double down = net.loss(loss, count) / double(count);
+    p = saved;
+    INFO("parameter ", i);
+    CHECK(analytic[i] == doctest::Approx((up - down) / (2 * h)).epsilon(1e-6));
+  }
+}
+}  // namespace
+
+TEST_CASE("binary_crossentropy: equals -t log(y) - (1 - t) log(1 - y) away from saturation") {
+  model<sigmoid_net, 2, double> net(1);
+  random_engine rng(2);
+  for (double& v : net.input()) v = rng.uniform(-1, 1);
+  const std::vector<double> t{1, 0, 0, 1};
+  std::copy(t.begin(), t.end(), net.target().begin());
+  net.forward();
+  double expected = 0;
+  for (std::size_t i = 0; i < 4; ++i) {
+    const double y = net.output()[i];
+    expected += -(t[i] * std::log(y) + (1 - t[i]) * std::log(1 - y)) / 2;  // mean over the 2 outputs
+  }
+  CHECK(net.loss(binary_crossentropy{}) == doctest::Approx(expected).epsilon(1e-12));
+}
+
+TEST_CASE("binary_crossentropy: its gradient, folded into the logit, matches finite differences") {
+  check_loss_gradient<sigmoid_net, binary_crossentropy, 3>(binary_crossentropy{}, 3, {1, 0, 0, 1, 1, 1});
+}
+
+TEST_CASE("binary_crossentropy: a saturated sigmoid gives a finite loss and gradient") {
+  model<sigmoid_net, 2, float> net(1);
+  for (float& p : net.parameters()) p = 30.0f;  // logits in the hundreds: y is exactly 0 or 1 in float
+  for (float& v : net.input()) v = 1.0f;
+  std::fill(net.target().begin(), net.target().end(), 0.0f);
+  const double loss = net.compute_gradients(binary_crossentropy{});
+  CHECK(std::isfinite(loss));
+  CHECK(loss > 100.0);  // softplus(z) ~ z: the loss is large, not clipped to log(1e7)
+  for (float g : net.gradients()) CHECK(std::isfinite(g));
+}
+
+TEST_CASE("mean_squared_error: value and gradient match the definition") {
+  model<linear_net, 2, double> net(1);
+  random_engine rng(2);
+  for (double& v : net.input()) v = rng.uniform(-1, 1);
+  const std::vector<double> t{0.5, -0.25, 1, 2};
+  std::copy(t.begin(), t.end(), net.target().begin());
+  net.forward();
+  double expected = 0;
+  for (std::size_t i = 0; i < 4; ++i) expected += std::pow(net.output()[i] - t[i], 2) / 2;
+  CHECK(net.loss(mean_squared_error{}) == doctest::Approx(expected).epsilon(1e-12));
+  check_loss_gradient<linear_net, mean_squared_error, 2>(mean_squared_error{}, 2, t);
+}
+
+TEST_CASE("softmax_cross_entropy: value is logsumexp(s) - s_target and its gradient matches finite differences") {
+  model<logits_net, 2, double> net(1);
+  random_engine rng(2);
+  for (double& v : net.input()) v = rng.uniform(-1, 1);
+  net.target()[0] = 2;
+  net.target()[1] = 0;
+  net.forward();
+  double expected = 0;
+  for (std::size_t r = 0; r < 2; ++r) {
+    const auto s = net.output().subspan(r * 3, 3);
+    expected += std::log(std::exp(s[0]) + std::exp(s[1]) + std::exp(s[2])) - s[r == 0 ? 2 : 0];
+  }
+  CHECK(net.loss(softmax_cross_entropy{}) == doctest::Approx(expected).epsilon(1e-12));
+  check_loss_gradient<logits_net, softmax_cross_entropy, 2>(softmax_cross_entropy{}, 2, {2, 0});
+}
+
+TEST_CASE("losses: a partial batch's gradient is that of the mean over its real rows") {
+  // Batch 4 with 3 real rows must equal batch 3 on the same rows, whatever the padding holds.
+  model<sigmoid_net, 4, double> padded(7);
+  model<sigmoid_net, 3, double> exact(padded);
+  random_engine rng(8);
+  for (std::size_t i = 0; i < 9; ++i) exact.input()[i] = padded.input()[i] = rng.uniform(-1, 1);
+  for (std::size_t i = 9; i < 12; ++i) padded.input()[i] = 5.0;
+  const std::vector<double> t{1, 0, 0, 1, 1, 1};
+  std::copy(t.begin(), t.end(), padded.target().begin());
+  std::copy(t.begin(), t.end(), exact.target().begin());
+  padded.target()[6] = padded.target()[7] = 1;
+  CHECK(padded.compute_gradients(binary_crossentropy{}, 3) ==
+        doctest::Approx(exact.compute_gradients(binary_crossentropy{})).epsilon(1e-12));
+  for (std::size_t i = 0; i < padded.parameter_count; ++i)
+    CHECK(padded.gradients()[i] == doctest::Approx(exact.gradients()[i]).epsilon(1e-12));
+  check_loss_gradient<sigmoid_net, binary_crossentropy, 4>(binary_crossentropy{}, 3, {1, 0, 0, 1, 1, 1, 1, 1});
+}

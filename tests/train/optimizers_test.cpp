@@ -1,0 +1,68 @@
+#include <array>
+#include <cmath>
+
+#include <doctest/doctest.h>
+
+#include <ctgraph/ctgraph.hpp>
+
+using namespace ctgraph;
+
+namespace {
+// Three steps of the textbook algorithm (Kingma & Ba), written independently of
+// ctgraph's one-pass loop: bias-corrected moments, then the framework's epsilon.
+std::array<double, 2> reference_adam(bool keras_form, double lr, double eps, double wd) {
+  std::array<double, 2> p{0.5, -1.5}, m{}, v{};
+  const std::array<std::array<double, 2>, 3> grads{{{0.1, -0.2}, {0.3, 0.05}, {-0.4, 0.2}}};
+  for (int t = 1; t <= 3; ++t)
+    for (int i = 0; i < 2; ++i) {
+      const double g = grads[t - 1][i] + wd * p[i];
+      m[i] = 0.9 * m[i] + 0.1 * g;
+      v[i] = 0.999 * v[i] + 0.001 * g * g;
+      const double m_hat = m[i] / (1 - std::pow(0.9, t)), v_hat = v[i] / (1 - std::pow(0.999, t));
+      if (keras_form)  // epsilon added before the bias correction: eps scaled by sqrt(1 - b2^t)
+        p[i] -= lr * m_hat / (std::sqrt(v_hat) + eps / std::sqrt(1 - std::pow(0.999, t)));
+      else
+        p[i] -= lr * m_hat / (std::sqrt(v_hat) + eps);
+    }
+  return p;
+}
+
+std::array<double, 2> run(const adam& opt) {
+  std::array<double, 2> p{0.5, -1.5};
+  std::array<double, 4> state{};
+  const std::array<std::array<double, 2>, 3> grads{{{0.1, -0.2}, {0.3, 0.05}, {-0.4, 0.2}}};
+  for (std::uint64_t t = 1; t <= 3; ++t) opt.update(p.data(), grads[t - 1].data(), state.data(), 2, t);
+  return p;
+}
+}  // namespace
+
+TEST_CASE("adam: the Keras form matches the textbook algorithm with Keras' epsilon placement") {
+  const auto got = run(keras_adam(0.01));
+  const auto want = reference_adam(true, 0.01, 1e-7, 0);
+  CHECK(got[0] == doctest::Approx(want[0]).epsilon(1e-12));
+  CHECK(got[1] == doctest::Approx(want[1]).epsilon(1e-12));
+}
+
+TEST_CASE("adam: the PyTorch form with L2 weight decay matches torch.optim.Adam's algorithm") {
+  const auto got = run(torch_adam(0.005, 1e-3));
+  const auto want = reference_adam(false, 0.005, 1e-8, 1e-3);
+  CHECK(got[0] == doctest::Approx(want[0]).epsilon(1e-12));
+  CHECK(got[1] == doctest::Approx(want[1]).epsilon(1e-12));
+}
+
+TEST_CASE("adam: the two forms are different optimizers") {
+  // Same learning rate and epsilon: only where epsilon enters differs. With a large
+  // epsilon the difference is plain to see.
+  auto keras = keras_adam(0.01);
+  auto torch = torch_adam(0.01);
+  keras.epsilon = torch.epsilon = 0.1;
+  CHECK(std::abs(run(keras)[0] - run(torch)[0]) > 1e-4);
+}
+
+TEST_CASE("sgd: steps against the gradient plus weight decay") {
+  std::array<double, 2> p{1.0, -2.0};
+  const std::array<double, 2> g{0.5, 0.25};
+  sgd{.learning_rate = 0.1, .weight_decay = 0.01}.update(p.data(), g.data(), static_cast<double*>(nullptr), 2, 1);
+  CHECK(p[0] == doctest::Approx(1.0 - 0.1 * (0.5 + 0.01 * 1.0)));
+  CHECK(p[1] == doctest::Approx(-2.0 - 0.1 * (0.25 - 0.01 * 2.0)));
+}
