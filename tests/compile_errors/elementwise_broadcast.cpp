@@ -1,5 +1,5 @@
 // Mistake: multiplying the [20] input by the [6] output of dense<6>: [20] and [6] do not broadcast.
-// expect: ctgraph: a op b: the shapes do not broadcast
+// expect: ctgraph: a * b: the shapes do not broadcast
 #include <ctgraph/ctgraph.hpp>
 
 #include <type_traits>

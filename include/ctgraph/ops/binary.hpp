@@ -73,13 +73,34 @@ struct binary_node {
 };
 
 namespace detail {
-// Instantiated with the two shapes so that the compiler's note names them.
+// Instantiated with the two shapes, so that the compiler's note names them:
+// "broadcastable<shape<20>, shape<6> >() evaluates to false". One per operator,
+// so that the message shows the operator the user wrote.
 template <class Op, class ShapeA, class ShapeB>
-struct check_broadcast {
-  static_assert(broadcastable<ShapeA, ShapeB>(),
-                "ctgraph: a op b: the shapes do not broadcast; aligned from the right, each pair of dimensions "
-                "must be equal or one of them 1 (reshape one operand, or use matmul for a product of matrices)");
-  static constexpr bool ok = broadcastable<ShapeA, ShapeB>();
+struct check_broadcast;
+template <class A, class B>
+struct check_broadcast<add_op, A, B> {
+  static_assert(broadcastable<A, B>(), "ctgraph: a + b: the shapes do not broadcast; aligned from the right, each "
+                                       "pair of dimensions must be equal or one of them 1");
+  static constexpr bool ok = broadcastable<A, B>();
+};
+template <class A, class B>
+struct check_broadcast<sub_op, A, B> {
+  static_assert(broadcastable<A, B>(), "ctgraph: a - b: the shapes do not broadcast; aligned from the right, each "
+                                       "pair of dimensions must be equal or one of them 1");
+  static constexpr bool ok = broadcastable<A, B>();
+};
+template <class A, class B>
+struct check_broadcast<mul_op, A, B> {
+  static_assert(broadcastable<A, B>(), "ctgraph: a * b: the shapes do not broadcast; aligned from the right, each "
+                                       "pair of dimensions must be equal or one of them 1 (matmul is the product of matrices)");
+  static constexpr bool ok = broadcastable<A, B>();
+};
+template <class A, class B>
+struct check_broadcast<div_op, A, B> {
+  static_assert(broadcastable<A, B>(), "ctgraph: a / b: the shapes do not broadcast; aligned from the right, each "
+                                       "pair of dimensions must be equal or one of them 1");
+  static constexpr bool ok = broadcastable<A, B>();
 };
 
 template <class Op, class A, class B>

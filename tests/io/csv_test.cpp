@@ -1,0 +1,1 @@
+// CSV reader tests: being written.
