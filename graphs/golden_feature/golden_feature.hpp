@@ -17,7 +17,7 @@ inline constexpr std::size_t golden_index = 4;  // the tutorial's golden_feature
 inline constexpr auto x = input<features>;
 inline constexpr auto attention = dense<features, "attention_vec">(x, activation::softmax);
 inline constexpr auto graph = dense<1>(dense<20>(dense<100>(x * attention)), activation::sigmoid);
-using graph_type = std::remove_const_t<decltype(graph)>;
+using graph_type = decltype(graph);
 
 /// The tutorial's training settings.
 inline constexpr std::size_t batch = 256;

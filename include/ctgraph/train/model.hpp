@@ -46,9 +46,9 @@ class model {
                 "ctgraph: model<graph, batch, scalar>: the scalar is float (speed) or double (gradient checks)");
 
  public:
-  using graph = Graph;
+  using graph = std::remove_cv_t<Graph>;  // model<decltype(graph), ...> of a constexpr graph is const
   using scalar = Scalar;
-  using plan = detail::plan<Graph, Batch, Scalar>;
+  using plan = detail::plan<graph, Batch, Scalar>;
   using output_node = typename plan::graph;
   static_assert(plan::inputs::size == 1, "ctgraph: model: the graph must have exactly one input");
   using input_node = typename detail::type_at<0, typename plan::inputs>::type;
@@ -82,8 +82,9 @@ class model {
   }
 
   /// The same parameters at another batch size (a model trained at 256 predicts at 1).
-  template <std::size_t OtherBatch>
-  explicit model(const model<Graph, OtherBatch, Scalar>& other) : memory_(total_size) {
+  template <class OtherGraph, std::size_t OtherBatch>
+    requires std::is_same_v<std::remove_cv_t<OtherGraph>, std::remove_cv_t<Graph>>
+  explicit model(const model<OtherGraph, OtherBatch, Scalar>& other) : memory_(total_size) {
     detail::single_threaded_blas();
     std::ranges::copy(other.parameters(), parameters().begin());
   }
