@@ -11,13 +11,16 @@
 #include "ctgraph/ops/layer.hpp"
 #include "ctgraph/ops/matmul.hpp"
 #include "ctgraph/ops/param.hpp"
+#include "ctgraph/ops/simple_rnn.hpp"
 #include "ctgraph/ops/softmax.hpp"
+#include "ctgraph/ops/step.hpp"
 #include "ctgraph/ops/sum.hpp"
 #include "ctgraph/ops/unary.hpp"
 
 #include "ctgraph/nn/activation.hpp"
 #include "ctgraph/nn/dense.hpp"
 #include "ctgraph/nn/init.hpp"
+#include "ctgraph/nn/simple_rnn.hpp"
 
 #include "ctgraph/train/fit.hpp"
 #include "ctgraph/train/losses/binary_crossentropy.hpp"

@@ -18,4 +18,13 @@ struct fixed_string {
   constexpr bool empty() const { return N == 1; }
 };
 
+/// "atten_1" + ".k": names of the layers a layer function builds.
+template <fixed_string A, fixed_string B>
+constexpr auto concat() {
+  char text[sizeof(A.chars) + sizeof(B.chars) - 1]{};
+  std::copy_n(A.chars, sizeof(A.chars) - 1, text);
+  std::copy_n(B.chars, sizeof(B.chars), text + sizeof(A.chars) - 1);
+  return fixed_string<sizeof(text)>(text);
+}
+
 }  // namespace ctgraph

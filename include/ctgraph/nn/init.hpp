@@ -3,8 +3,10 @@
 // (a kernel is [in, out]).
 #pragma once
 
+#include <array>
 #include <cmath>
 #include <cstddef>
+#include <string_view>
 
 #include "ctgraph/detail/random.hpp"
 
@@ -38,6 +40,45 @@ struct uniform_fan_in {
   static void fill(S* p, random_engine& rng) {
     const double limit = 1.0 / std::sqrt(double(FanIn));
     for (std::size_t i = 0; i < Shape::size; ++i) p[i] = S(rng.uniform(-limit, limit));
+  }
+};
+
+/// N(Mean, Stddev^2) (Keras' RandomNormal; its default stddev is 0.05).
+template <double Stddev = 0.05, double Mean = 0.0>
+struct random_normal {
+  static constexpr std::string_view name = "random_normal";
+  template <class Shape, class S>
+  static void fill(S* p, random_engine& rng) {
+    for (std::size_t i = 0; i < Shape::size; ++i) p[i] = S(Mean + Stddev * rng.normal());
+  }
+};
+
+/// A random orthogonal matrix (Keras' Orthogonal, the SimpleRNN recurrent kernel's
+/// default): Q of the QR decomposition of a normal matrix, signs fixed so that R's
+/// diagonal is positive. The last dimension is the columns; the rest are the rows.
+struct orthogonal {
+  static constexpr std::string_view name = "orthogonal";
+  template <class Shape, class S>
+  static void fill(S* p, random_engine& rng) {
+    constexpr std::size_t cols = Shape::dim_from_back(0), rows = Shape::size / cols;
+    // Orthonormalise the longer side's vectors: with rows < cols, transpose, as Keras does.
+    constexpr std::size_t n = rows < cols ? cols : rows, k = rows < cols ? rows : cols;
+    std::array<double, n * k> q{};  // k vectors of length n, as columns q[i * k + j]
+    for (double& v : q) v = rng.normal();
+    // Modified Gram-Schmidt: the same Q as Householder QR with sign(diag R) = +1.
+    for (std::size_t j = 0; j < k; ++j) {
+      for (std::size_t prev = 0; prev < j; ++prev) {
+        double dot = 0;
+        for (std::size_t i = 0; i < n; ++i) dot += q[i * k + j] * q[i * k + prev];
+        for (std::size_t i = 0; i < n; ++i) q[i * k + j] -= dot * q[i * k + prev];
+      }
+      double norm = 0;
+      for (std::size_t i = 0; i < n; ++i) norm += q[i * k + j] * q[i * k + j];
+      norm = std::sqrt(norm);
+      for (std::size_t i = 0; i < n; ++i) q[i * k + j] /= norm;
+    }
+    for (std::size_t r = 0; r < rows; ++r)
+      for (std::size_t c = 0; c < cols; ++c) p[r * cols + c] = S(rows < cols ? q[c * k + r] : q[r * k + c]);
   }
 };
 

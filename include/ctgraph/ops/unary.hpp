@@ -51,6 +51,15 @@ struct log_op {
   template <class T> static T df(T x, T) { return T(1) / x; }
 };
 
+/// Multiplication by a constant known at compile time.
+template <double Factor>
+struct scale_op {
+  static constexpr std::string_view name = "scale";
+  static constexpr std::size_t cost = 1;
+  template <class T> static T f(T x) { return T(Factor) * x; }
+  template <class T> static T df(T, T) { return T(Factor); }
+};
+
 template <class Op, node A>
 struct unary_node {
   using shape = typename A::shape;
@@ -97,5 +106,15 @@ template <node A> constexpr auto sigmoid(A) { return unary_node<sigmoid_op, A>{}
 template <node A> constexpr auto exp(A) { return unary_node<exp_op, A>{}; }
 /// Natural log, element-wise.
 template <node A> constexpr auto log(A) { return unary_node<log_op, A>{}; }
+/// Factor * x, element-wise, the factor a compile-time constant: scale<0.5>(x).
+template <double Factor, node A> constexpr auto scale(A) { return unary_node<scale_op<Factor>, A>{}; }
+
+/// sqrt for constant expressions (std::sqrt is not constexpr in C++20).
+constexpr double constexpr_sqrt(double x) {
+  if (x <= 0) return 0;
+  double r = x > 1 ? x : 1;
+  for (int i = 0; i < 64; ++i) r = 0.5 * (r + x / r);
+  return r;
+}
 
 }  // namespace ctgraph
