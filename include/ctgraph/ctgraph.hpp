@@ -33,3 +33,5 @@
 #include "ctgraph/train/summary.hpp"
 
 #include "ctgraph/io/progress.hpp"
+#include "ctgraph/io/plot.hpp"
+#include "ctgraph/io/csv.hpp"
