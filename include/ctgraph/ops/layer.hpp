@@ -4,6 +4,7 @@
 #pragma once
 
 #include "ctgraph/node.hpp"
+#include "ctgraph/ops/param.hpp"
 
 namespace ctgraph {
 
@@ -21,5 +22,17 @@ struct layer_node {
   template <class... C>
   using with_children = layer_node<Kind, Owner, C...>;
 };
+
+/// The kind of a layer a user composed: summary() shows it as "Layer".
+struct custom_kind {
+  static constexpr std::string_view type_name = "Layer", prefix = "layer";
+};
+
+/// Marks an expression as the layer called Name, so that summary() lists it and
+/// probe<Name>() reads it. Parameters created with param<Name, ...> are its own.
+template <fixed_string Name, class Kind = custom_kind, node E>
+constexpr auto named_layer(E) {
+  return layer_node<Kind, named_owner<Name>, E>{};
+}
 
 }  // namespace ctgraph

@@ -54,7 +54,7 @@ struct log_op {
 /// Multiplication by a constant known at compile time.
 template <double Factor>
 struct scale_op {
-  static constexpr std::string_view name = "scale";
+  static constexpr std::string_view name = "scale", type_name = "Scale";
   static constexpr std::size_t cost = 1;
   template <class T> static T f(T x) { return T(Factor) * x; }
   template <class T> static T df(T, T) { return T(Factor); }
@@ -66,7 +66,12 @@ struct unary_node {
   using children = type_list<A>;
   using op = Op;
   static constexpr bool is_elementwise = true;
-  static constexpr std::string_view type_name = "Activation";
+  static constexpr std::string_view type_name = [] {
+    if constexpr (requires { Op::type_name; })
+      return Op::type_name;
+    else
+      return std::string_view("Activation");
+  }();
   static constexpr std::size_t flops = shape::size * Op::cost;
   static constexpr std::size_t backward_flops = needs_grad<A> ? 2 * shape::size : 0;
   template <class... C>
