@@ -41,6 +41,10 @@ int main(int argc, char** argv) {
   table.add("column with the most attention", std::to_string(peak), "1 (the label)");
   table.add("attention on column 1", program::show(attention[ac::label_column], "%.3f"), "-");
   table.print();
+  std::printf("\nAttention of a new sample over the 32 columns (the label is in column 1):\n");
+  for (std::size_t j = 0; j < attention.size(); ++j)
+    std::printf("  column %2zu %s %.4f  %s\n", j, j == ac::label_column ? "(label)" : "       ", attention[j],
+                std::string(std::size_t(attention[j] * 60 + 0.5), '#').c_str());
 
   program::write_attention_chart(common.out / "attention.png",
                                  "attention_column: attention of a new sample", "column",
