@@ -4,30 +4,59 @@
 // its charts.
 #pragma once
 
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
 #include <cmath>
 #include <cstdio>
+#include <ctgraph/ctgraph.hpp>
 #include <filesystem>
 #include <fstream>
 #include <optional>
 #include <string>
 #include <vector>
 
-#include <CLI/CLI.hpp>
-
-#include <ctgraph/ctgraph.hpp>
-
 namespace program {
 
 struct common_options {
   std::uint64_t seed = 1;
   std::filesystem::path out;
+  std::filesystem::path train, test;  // the user's CSV files, in place of the generated data
+  std::filesystem::path load, save;   // weights (.npz)
+  bool no_shuffle = false;
 };
 
-/// Adds --seed and --out (default out/<graph>) to a program's flags.
-inline void add_common(CLI::App& app, common_options& o, const std::string& graph) {
+/// Adds the flags every program has: --seed, --out (default out/<graph>), --train and
+/// --test (CSV files laid out as `csv_layout` says), --load, --save and --no-shuffle.
+inline void add_common(CLI::App& app, common_options& o, const std::string& graph, const std::string& csv_layout) {
   o.out = std::filesystem::path("out") / graph;
-  app.add_option("--seed", o.seed, "seed of the data split, the initial weights and the shuffles")->capture_default_str();
+  app.add_option("--seed", o.seed, "seed of the data split, the initial weights and the shuffles")
+      ->capture_default_str();
   app.add_option("--out", o.out, "folder for the charts and results.tsv")->capture_default_str();
+  app.add_option("--train", o.train, "train on this CSV instead of the generated data; each row: " + csv_layout)
+      ->check(CLI::ExistingFile);
+  app.add_option("--test", o.test, "evaluate on this CSV instead of the generated test data (same layout)")
+      ->check(CLI::ExistingFile);
+  app.add_option("--load", o.load, "start from these weights (.npz, one array per parameter name)")
+      ->check(CLI::ExistingFile);
+  app.add_option("--save", o.save, "write the trained weights here (.npz), atomically");
+  app.add_flag("--no-shuffle", o.no_shuffle,
+               "keep the training data's order, e.g. to compare step by step with another framework");
+}
+
+/// Where --save will write must be a folder we can write to: found out now, not after training.
+inline std::optional<std::string> check_save_target(const std::filesystem::path& file) {
+  if (file.empty()) return std::nullopt;
+  const auto folder = file.has_parent_path() ? file.parent_path() : std::filesystem::path(".");
+  std::error_code ec;
+  if (!std::filesystem::is_directory(folder, ec)) return "folder '" + folder.string() + "' does not exist";
+  if (std::filesystem::is_directory(file, ec)) return "'" + file.string() + "' is a folder";
+  const auto probe = folder / (".ctgraph-write-test-" + std::to_string(::getpid()));
+  std::FILE* f = std::fopen(probe.c_str(), "wb");
+  if (!f) return "cannot write in folder '" + folder.string() + "'";
+  std::fclose(f);
+  std::filesystem::remove(probe, ec);
+  return std::nullopt;
 }
 
 /// Parses the command line. Returns the exit code when the program should stop:
@@ -47,7 +76,37 @@ inline std::optional<int> parse(CLI::App& app, int argc, char** argv, const comm
     std::fprintf(stderr, "%s: --out: %s\n", app.get_name().c_str(), e.what());
     return 2;
   }
+  if (const auto problem = check_save_target(o.save)) {
+    std::fprintf(stderr, "%s: --save: %s\n", app.get_name().c_str(), problem->c_str());
+    return 2;
+  }
   return std::nullopt;
+}
+
+/// The user's CSV when one was given, else the generated data.
+template <class Generate>
+ctgraph::dataset<float> data_or(const std::filesystem::path& file, const ctgraph::csv_format& format,
+                                Generate&& generate) {
+  if (file.empty()) return generate();
+  auto data = ctgraph::read_csv<float>(file, format);
+  std::printf("Read %zu samples from %s\n", data.size(), file.string().c_str());
+  return data;
+}
+
+/// --load's weights into a freshly initialised model, if asked.
+template <class Model>
+void load_if_asked(Model& net, const common_options& o) {
+  if (o.load.empty()) return;
+  ctgraph::load_weights(net, o.load);
+  std::printf("Loaded weights from %s\n", o.load.string().c_str());
+}
+
+/// The trained weights to --save, if asked.
+template <class Model>
+void save_if_asked(const Model& net, const common_options& o) {
+  if (o.save.empty()) return;
+  ctgraph::save_weights(net, o.save);
+  std::printf("wrote %s\n", o.save.string().c_str());
 }
 
 /// A number as the results table shows it.
@@ -112,9 +171,9 @@ inline void write_loss_curve(const std::filesystem::path& file, const std::strin
 }
 
 /// A bar chart of attention weights, one bar per labelled position.
-inline void write_attention_chart(const std::filesystem::path& file, const std::string& title, const std::string& x_label,
-                                  const std::vector<double>& values, std::optional<std::size_t> highlight = {},
-                                  std::size_t first_label = 0) {
+inline void write_attention_chart(const std::filesystem::path& file, const std::string& title,
+                                  const std::string& x_label, const std::vector<double>& values,
+                                  std::optional<std::size_t> highlight = {}, std::size_t first_label = 0) {
   ctgraph::plot::bar_chart chart{title, x_label, "attention", {}, values, highlight};
   for (std::size_t i = 0; i < values.size(); ++i) chart.labels.push_back(std::to_string(first_label + i));
   ctgraph::plot::write_png(chart, file);

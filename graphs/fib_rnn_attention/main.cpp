@@ -14,16 +14,20 @@ struct outcome {
 
 template <class Graph>
 outcome train(const ctgraph::dataset<float>& train_set, const ctgraph::dataset<float>& test_set, std::size_t epochs,
-              std::uint64_t seed, const char* name) {
+              const program::common_options& common, const char* name) {
   using model_type = ctgraph::model<Graph, fib::batch>;
   ctgraph::summary<model_type>(std::cout, name);
-  model_type net(seed);
+  model_type net(common.seed);
+  program::load_if_asked(net, common);
   outcome o;
   o.history = ctgraph::fit(net, ctgraph::mean_squared_error{}, ctgraph::keras_adam(), train_set,
-                           {.epochs = epochs, .seed = seed + 1}, ctgraph::no_metric{}, ctgraph::console_progress(epochs));
+                           {.epochs = epochs, .shuffle = !common.no_shuffle, .seed = common.seed + 1},
+                           ctgraph::no_metric{}, ctgraph::console_progress(epochs));
+  program::save_if_asked(net, common);
   o.train_mse = ctgraph::evaluate(net, ctgraph::mean_squared_error{}, train_set).loss;
   o.test_mse = ctgraph::evaluate(net, ctgraph::mean_squared_error{}, test_set).loss;
-  if constexpr (std::is_same_v<Graph, fib::attention_type>) o.attention = ctgraph::mean_probe<"attention">(net, test_set.x);
+  if constexpr (std::is_same_v<Graph, fib::attention_type>)
+    o.attention = ctgraph::mean_probe<"attention">(net, test_set.x);
   return o;
 }
 }  // namespace
@@ -32,53 +36,67 @@ int main(int argc, char** argv) {
   std::size_t epochs = fib::epochs;
   std::string which = "both";
   program::common_options common;
-  CLI::App app{"fib_rnn_attention: the next Fibonacci value from the 20 before it, SimpleRNN with and without attention",
-               "fib_rnn_attention"};
+  CLI::App app{
+      "fib_rnn_attention: the next Fibonacci value from the 20 before it, SimpleRNN with and without attention",
+      "fib_rnn_attention"};
   app.add_option("--epochs", epochs, "training epochs")->capture_default_str()->check(CLI::Range(1, 100'000));
   app.add_option("--model", which, "which net to train")
       ->capture_default_str()
       ->check(CLI::IsMember({"baseline", "attention", "both"}));
-  program::add_common(app, common, "fib_rnn_attention");
+  program::add_common(app, common, "fib_rnn_attention", "20 consecutive values, then the next one");
   if (const auto code = program::parse(app, argc, argv, common)) return *code;
-
-  const auto [train_set, test_set] = fib::make_split(common.seed);
-  double mean = 0, mean_predictor = 0;
-  for (float y : train_set.y) mean += y;
-  mean /= double(train_set.size());
-  for (float y : test_set.y) mean_predictor += (y - mean) * (y - mean);
-  mean_predictor /= double(test_set.size());
-  std::printf("Training on %zu windows, testing on %zu; batch 1, Adam (Keras) lr 0.001, MSE, %zu epochs, seed %llu\n",
-              train_set.size(), test_set.size(), epochs, static_cast<unsigned long long>(common.seed));
-  std::printf("Predicting the training mean gives test MSE %.3g: the data are nearly all zeros (SEEDS.md).\n\n",
-              mean_predictor);
-
-  std::optional<outcome> baseline, attention;
-  if (which != "attention") baseline = train<fib::baseline_type>(train_set, test_set, epochs, common.seed, "fib_rnn");
-  if (which != "baseline")
-    attention = train<fib::attention_type>(train_set, test_set, epochs, common.seed, "fib_rnn_attention");
-
-  program::results table("fib_rnn_attention");
-  if (baseline) {
-    table.add("RNN: train MSE", program::show(baseline->train_mse, "%.3g"), "5.63e-5");
-    table.add("RNN: test MSE", program::show(baseline->test_mse, "%.3g"), "2.62e-5");
+  if ((!common.load.empty() || !common.save.empty()) && which == "both") {
+    std::fprintf(stderr,
+                 "fib_rnn_attention: --load and --save need --model baseline or --model attention "
+                 "(the two nets have different parameters)\n");
+    return 2;
   }
-  if (attention) {
-    table.add("RNN + attention: train MSE", program::show(attention->train_mse, "%.3g"), "5.35e-5");
-    table.add("RNN + attention: test MSE", program::show(attention->test_mse, "%.3g"), "9.05e-6");
-  }
-  table.add("test MSE of the training mean", program::show(mean_predictor, "%.3g"), "-");
-  if (baseline && attention)
-    table.add("attention lowers the test error", attention->test_mse < baseline->test_mse ? "yes" : "no", "yes");
-  table.print();
 
-  std::vector<std::pair<std::string, std::vector<ctgraph::epoch_stats>>> runs;
-  if (baseline) runs.emplace_back("SimpleRNN", baseline->history);
-  if (attention) runs.emplace_back("SimpleRNN + attention", attention->history);
-  program::write_loss_curve(common.out / "loss.png", "fib_rnn_attention: training loss (MSE)", runs);
-  if (attention)
-    program::write_attention_chart(common.out / "attention.png",
-                                   "fib_rnn_attention: mean attention per step", "time step",
-                                   attention->attention);
-  table.write_tsv(common.out / "results.tsv");
-  return 0;
+  try {
+    const auto split = fib::make_split(common.seed);
+    const ctgraph::csv_format format{.inputs = fib::steps};
+    const auto train_set = program::data_or(common.train, format, [&] { return split.first; });
+    const auto test_set = program::data_or(common.test, format, [&] { return split.second; });
+    double mean = 0, mean_predictor = 0;
+    for (float y : train_set.y) mean += y;
+    mean /= double(train_set.size());
+    for (float y : test_set.y) mean_predictor += (y - mean) * (y - mean);
+    mean_predictor /= double(test_set.size());
+    std::printf("Training on %zu windows, testing on %zu; batch 1, Adam (Keras) lr 0.001, MSE, %zu epochs, seed %llu\n",
+                train_set.size(), test_set.size(), epochs, static_cast<unsigned long long>(common.seed));
+    std::printf("Predicting the training mean gives test MSE %.3g: the data are nearly all zeros (SEEDS.md).\n\n",
+                mean_predictor);
+
+    std::optional<outcome> baseline, attention;
+    if (which != "attention") baseline = train<fib::baseline_type>(train_set, test_set, epochs, common, "fib_rnn");
+    if (which != "baseline")
+      attention = train<fib::attention_type>(train_set, test_set, epochs, common, "fib_rnn_attention");
+
+    program::results table("fib_rnn_attention");
+    if (baseline) {
+      table.add("RNN: train MSE", program::show(baseline->train_mse, "%.3g"), "5.63e-5");
+      table.add("RNN: test MSE", program::show(baseline->test_mse, "%.3g"), "2.62e-5");
+    }
+    if (attention) {
+      table.add("RNN + attention: train MSE", program::show(attention->train_mse, "%.3g"), "5.35e-5");
+      table.add("RNN + attention: test MSE", program::show(attention->test_mse, "%.3g"), "9.05e-6");
+    }
+    table.add("test MSE of the training mean", program::show(mean_predictor, "%.3g"), "-");
+    if (baseline && attention)
+      table.add("attention lowers the test error", attention->test_mse < baseline->test_mse ? "yes" : "no", "yes");
+    table.print();
+
+    std::vector<std::pair<std::string, std::vector<ctgraph::epoch_stats>>> runs;
+    if (baseline) runs.emplace_back("SimpleRNN", baseline->history);
+    if (attention) runs.emplace_back("SimpleRNN + attention", attention->history);
+    program::write_loss_curve(common.out / "loss.png", "fib_rnn_attention: training loss (MSE)", runs);
+    if (attention)
+      program::write_attention_chart(common.out / "attention.png", "fib_rnn_attention: mean attention per step",
+                                     "time step", attention->attention);
+    table.write_tsv(common.out / "results.tsv");
+    return 0;
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "fib_rnn_attention: %s\n", e.what());
+    return 1;
+  }
 }

@@ -17,14 +17,17 @@ struct outcome {
 };
 
 template <class Graph>
-outcome train(const iq::split& data, std::size_t epochs, std::uint64_t seed, const char* name) {
+outcome train(const iq::split& data, std::size_t epochs, const program::common_options& common, const char* name) {
   using model_type = ctgraph::model<Graph, iq::batch>;
   ctgraph::summary<model_type>(std::cout, name);
-  model_type net(seed);
+  model_type net(common.seed);
+  program::load_if_asked(net, common);
   outcome o;
   // Full batch: one step per epoch, so the progress line per epoch would be 1000 lines.
-  o.history = ctgraph::fit(net, ctgraph::softmax_cross_entropy{}, ctgraph::torch_adam(iq::learning_rate, iq::weight_decay),
-                           data.train, {.epochs = epochs, .seed = seed + 1}, ctgraph::categorical_accuracy{});
+  o.history = ctgraph::fit(
+      net, ctgraph::softmax_cross_entropy{}, ctgraph::torch_adam(iq::learning_rate, iq::weight_decay), data.train,
+      {.epochs = epochs, .shuffle = !common.no_shuffle, .seed = common.seed + 1}, ctgraph::categorical_accuracy{});
+  program::save_if_asked(net, common);
   const auto& last = o.history.back();
   std::printf("%zu epochs in %.2f s: training loss %.4f, accuracy %.4f\n\n", epochs, program::seconds(o.history),
               last.loss, last.accuracy);
@@ -32,7 +35,8 @@ outcome train(const iq::split& data, std::size_t epochs, std::uint64_t seed, con
   o.train = ctgraph::evaluate(net, loss, data.train, ctgraph::categorical_accuracy{});
   o.validation = ctgraph::evaluate(net, loss, data.validation, ctgraph::categorical_accuracy{});
   o.test = ctgraph::evaluate(net, loss, data.test, ctgraph::categorical_accuracy{});
-  if constexpr (std::is_same_v<Graph, iq::attention_type>) o.attention = ctgraph::mean_probe<"atten_1.att">(net, data.test.x);
+  if constexpr (std::is_same_v<Graph, iq::attention_type>)
+    o.attention = ctgraph::mean_probe<"atten_1.att">(net, data.test.x);
   return o;
 }
 }  // namespace
@@ -43,63 +47,78 @@ int main(int argc, char** argv) {
   std::filesystem::path data_file = std::filesystem::path(CTGRAPH_SOURCE_DIR) / "data" / "iris.csv";
   program::common_options common;
   CLI::App app{"iris_qkv: Iris with element-wise query/key/value attention, and a linear baseline", "iris_qkv"};
-  app.add_option("--epochs", epochs, "training epochs (full batch)")->capture_default_str()->check(CLI::Range(1, 1'000'000));
+  app.add_option("--epochs", epochs, "training epochs (full batch)")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 1'000'000));
   app.add_option("--model", which, "which net to train")
       ->capture_default_str()
       ->check(CLI::IsMember({"baseline", "attention", "both"}));
   app.add_option("--data", data_file, "the Iris CSV (4 measurements, then the species)")->capture_default_str();
-  program::add_common(app, common, "iris_qkv");
+  program::add_common(app, common, "iris_qkv", "4 measurements, then the species (its name or 0-2)");
   if (const auto code = program::parse(app, argc, argv, common)) return *code;
+  if ((!common.load.empty() || !common.save.empty()) && which == "both") {
+    std::fprintf(stderr,
+                 "iris_qkv: --load and --save need --model baseline or --model attention "
+                 "(the two nets have different parameters)\n");
+    return 2;
+  }
 
-  ctgraph::dataset<float> all;
   try {
-    all = ctgraph::read_csv<float>(data_file, {.inputs = 4, .targets = 1, .class_names = {"setosa", "versicolor", "virginica"}});
+    const ctgraph::csv_format format{
+        .inputs = iq::features, .targets = 1, .class_names = {"setosa", "versicolor", "virginica"}};
+    const auto all = ctgraph::read_csv<float>(data_file, format);
+    if (all.size() < 10)
+      throw std::runtime_error(data_file.string() + " has " + std::to_string(all.size()) +
+                               " rows: too few to split 80/10/10");
+    auto data = iq::split_data(all, common.seed);
+    if (!common.train.empty())
+      data.train = program::data_or(common.train, format, [] { return ctgraph::dataset<float>{}; });
+    if (!common.test.empty())
+      data.test = program::data_or(common.test, format, [] { return ctgraph::dataset<float>{}; });
+    std::printf(
+        "Iris: %zu train, %zu validation, %zu test; full batch, Adam (PyTorch) lr %g, weight decay %g, %zu epochs\n\n",
+        data.train.size(), data.validation.size(), data.test.size(), iq::learning_rate, iq::weight_decay, epochs);
+
+    std::optional<outcome> attention, baseline;
+    if (which != "baseline") attention = train<iq::attention_type>(data, epochs, common, "iris_qkv attention net");
+    if (which != "attention") baseline = train<iq::baseline_type>(data, epochs, common, "iris_qkv linear baseline");
+
+    program::results table("iris_qkv");
+    const auto rows = [&](const char* net, const outcome& o, const char* reported_accuracy[3],
+                          const char* reported_loss[3]) {
+      const ctgraph::evaluation* parts[3] = {&o.train, &o.validation, &o.test};
+      const char* names[3] = {"train", "validation", "test"};
+      for (int i = 0; i < 3; ++i) {
+        table.add(std::string(net) + ": " + names[i] + " accuracy", program::show(parts[i]->accuracy, "%.3f"),
+                  reported_accuracy[i]);
+        table.add(std::string(net) + ": " + names[i] + " loss", program::show(parts[i]->loss, "%.3f"),
+                  reported_loss[i]);
+      }
+    };
+    if (attention) {
+      const char* accuracy[3] = {"0.99", "1.0", "0.93"};
+      const char* loss[3] = {"0.56", "0.55", "0.61"};
+      rows("attention", *attention, accuracy, loss);
+    }
+    if (baseline) {
+      const char* accuracy[3] = {"0.649 (plateau)", "-", "-"};
+      const char* loss[3] = {"0.669 (plateau)", "-", "-"};
+      rows("linear", *baseline, accuracy, loss);
+    }
+    table.print();
+    std::printf("(Cross-entropy over sigmoid outputs cannot go below about 0.5514.)\n");
+
+    std::vector<std::pair<std::string, std::vector<ctgraph::epoch_stats>>> runs;
+    if (attention) runs.emplace_back("attention net", attention->history);
+    if (baseline) runs.emplace_back("linear baseline", baseline->history);
+    program::write_loss_curve(common.out / "loss.png", "iris_qkv: training loss (cross-entropy)", runs);
+    if (attention)
+      program::write_attention_chart(common.out / "attention.png", "iris_qkv: atten_1 mean attention, test set",
+                                     "unit of atten_1", attention->attention);
+    table.write_tsv(common.out / "results.tsv");
+    return 0;
   } catch (const std::exception& e) {
     std::fprintf(stderr, "iris_qkv: %s\n", e.what());
     return 1;
   }
-  if (all.size() != 150) {
-    std::fprintf(stderr, "iris_qkv: %s has %zu rows; the 80/10/10 split needs Iris' 150\n", data_file.c_str(), all.size());
-    return 1;
-  }
-  const auto data = iq::split_data(all, common.seed);
-  std::printf("Iris: %zu train, %zu validation, %zu test; full batch, Adam (PyTorch) lr %g, weight decay %g, %zu epochs\n\n",
-              data.train.size(), data.validation.size(), data.test.size(), iq::learning_rate, iq::weight_decay, epochs);
-
-  std::optional<outcome> attention, baseline;
-  if (which != "baseline") attention = train<iq::attention_type>(data, epochs, common.seed, "iris_qkv attention net");
-  if (which != "attention") baseline = train<iq::baseline_type>(data, epochs, common.seed, "iris_qkv linear baseline");
-
-  program::results table("iris_qkv");
-  const auto rows = [&](const char* net, const outcome& o, const char* reported_accuracy[3], const char* reported_loss[3]) {
-    const ctgraph::evaluation* parts[3] = {&o.train, &o.validation, &o.test};
-    const char* names[3] = {"train", "validation", "test"};
-    for (int i = 0; i < 3; ++i) {
-      table.add(std::string(net) + ": " + names[i] + " accuracy", program::show(parts[i]->accuracy, "%.3f"), reported_accuracy[i]);
-      table.add(std::string(net) + ": " + names[i] + " loss", program::show(parts[i]->loss, "%.3f"), reported_loss[i]);
-    }
-  };
-  if (attention) {
-    const char* accuracy[3] = {"0.99", "1.0", "0.93"};
-    const char* loss[3] = {"0.56", "0.55", "0.61"};
-    rows("attention", *attention, accuracy, loss);
-  }
-  if (baseline) {
-    const char* accuracy[3] = {"0.649 (plateau)", "-", "-"};
-    const char* loss[3] = {"0.669 (plateau)", "-", "-"};
-    rows("linear", *baseline, accuracy, loss);
-  }
-  table.print();
-  std::printf("(Cross-entropy over sigmoid outputs cannot go below about 0.5514.)\n");
-
-  std::vector<std::pair<std::string, std::vector<ctgraph::epoch_stats>>> runs;
-  if (attention) runs.emplace_back("attention net", attention->history);
-  if (baseline) runs.emplace_back("linear baseline", baseline->history);
-  program::write_loss_curve(common.out / "loss.png", "iris_qkv: training loss (cross-entropy)", runs);
-  if (attention)
-    program::write_attention_chart(common.out / "attention.png",
-                                   "iris_qkv: atten_1 mean attention, test set", "unit of atten_1",
-                                   attention->attention);
-  table.write_tsv(common.out / "results.tsv");
-  return 0;
 }
