@@ -41,7 +41,7 @@ struct affine_node {
     constexpr std::size_t R = rows<Ctx>;
     S* y = c.template value<affine_node>();
     const S* b = c.template value<B>();
-    detail::gemm<S>(false, false, R, N, K, c.template value<X>(), c.template value<W>(), y, S(0));
+    detail::fixed_gemm<false, false, false, R, N, K>(c.template value<X>(), c.template value<W>(), y);
     for (std::size_t r = 0; r < R; ++r) {
       S* row = y + r * N;
       const S* bias = bias_per_column ? b : b + (r % M) * N;
@@ -79,8 +79,8 @@ struct affine_node {
       S* dbr = bias_per_column ? db : db + (r % M) * N;
       for (std::size_t j = 0; j < N; ++j) dbr[j] += gr[j];
     }
-    detail::gemm<S>(true, false, K, N, R, c.template value<X>(), g, c.template grad<W>(), S(1));
-    if constexpr (needs_grad<X>) detail::gemm<S>(false, true, R, K, N, g, c.template value<W>(), c.template grad<X>(), S(1));
+    detail::fixed_gemm<true, false, true, K, N, R>(c.template value<X>(), g, c.template grad<W>());
+    if constexpr (needs_grad<X>) detail::fixed_gemm<false, true, true, R, K, N>(g, c.template value<W>(), c.template grad<X>());
   }
 };
 

@@ -3,7 +3,7 @@
 // A batch of vectors times a parameter is one gemm over all rows of the batch.
 #pragma once
 
-#include "ctgraph/detail/gemm.hpp"
+#include "ctgraph/detail/small_gemm.hpp"
 #include "ctgraph/node.hpp"
 
 namespace ctgraph {
@@ -39,10 +39,10 @@ struct matmul_node {
     S* y = c.template value<matmul_node>();
     if constexpr (!is_batched<B>) {
       constexpr std::size_t rows = (is_batched<A> ? Ctx::batch : 1) * M;
-      detail::gemm<S>(false, false, rows, N, K, a, b, y, S(0));
+      detail::fixed_gemm<false, false, false, rows, N, K>(a, b, y);
     } else {
       for (std::size_t s = 0; s < Ctx::batch; ++s)
-        detail::gemm<S>(false, false, M, N, K, a + (is_batched<A> ? s * M * K : 0), b + s * K * N, y + s * M * N, S(0));
+        detail::fixed_gemm<false, false, false, M, N, K>(a + (is_batched<A> ? s * M * K : 0), b + s * K * N, y + s * M * N);
     }
   }
 
@@ -54,15 +54,15 @@ struct matmul_node {
     const S* g = c.template grad<matmul_node>();
     if constexpr (!is_batched<B>) {
       constexpr std::size_t rows = (is_batched<A> ? Ctx::batch : 1) * M;
-      if constexpr (needs_grad<A>) detail::gemm<S>(false, true, rows, K, N, g, b, c.template grad<A>(), S(1));
-      if constexpr (needs_grad<B>) detail::gemm<S>(true, false, K, N, rows, a, g, c.template grad<B>(), S(1));
+      if constexpr (needs_grad<A>) detail::fixed_gemm<false, true, true, rows, K, N>(g, b, c.template grad<A>());
+      if constexpr (needs_grad<B>) detail::fixed_gemm<true, false, true, K, N, rows>(a, g, c.template grad<B>());
     } else {
       for (std::size_t s = 0; s < Ctx::batch; ++s) {
         const std::size_t ao = is_batched<A> ? s * M * K : 0;
         if constexpr (needs_grad<A>)
-          detail::gemm<S>(false, true, M, K, N, g + s * M * N, b + s * K * N, c.template grad<A>() + ao, S(1));
+          detail::fixed_gemm<false, true, true, M, K, N>(g + s * M * N, b + s * K * N, c.template grad<A>() + ao);
         if constexpr (needs_grad<B>)
-          detail::gemm<S>(true, false, K, N, M, a + ao, g + s * M * N, c.template grad<B>() + s * K * N, S(1));
+          detail::fixed_gemm<true, false, true, K, N, M>(a + ao, g + s * M * N, c.template grad<B>() + s * K * N);
       }
     }
   }

@@ -8,7 +8,7 @@
 
 #include <cmath>
 
-#include "ctgraph/detail/gemm.hpp"
+#include "ctgraph/detail/small_gemm.hpp"
 #include "ctgraph/node.hpp"
 
 namespace ctgraph {
@@ -34,7 +34,7 @@ struct simple_rnn_node {
     const S* u = c.template value<U>();
     const S* b = c.template value<B>();
     // Every step's input projection x_t W in one product, then the recurrence in place.
-    detail::gemm<S>(false, false, rows<Ctx> * T, N, F, c.template value<X>(), c.template value<W>(), h, S(0));
+    detail::fixed_gemm<false, false, false, rows<Ctx> * T, N, F>(c.template value<X>(), c.template value<W>(), h);
     for (std::size_t r = 0; r < rows<Ctx>; ++r)
       for (std::size_t t = 0; t < T; ++t) {
         S* ht = h + (r * T + t) * N;
@@ -76,12 +76,12 @@ struct simple_rnn_node {
     if constexpr (needs_grad<U>) {
       S* du = c.template grad<U>();
       for (std::size_t r = 0; r < rows<Ctx>; ++r)  // h_{t-1}^T z'_t over t = 1 .. T-1: rows shifted by one step
-        detail::gemm<S>(true, false, N, N, T - 1, h + r * T * N, g + r * T * N + N, du, S(1));
+        detail::fixed_gemm<true, false, true, N, N, T - 1>(h + r * T * N, g + r * T * N + N, du);
     }
     if constexpr (needs_grad<W>)
-      detail::gemm<S>(true, false, F, N, rows<Ctx> * T, c.template value<X>(), g, c.template grad<W>(), S(1));
+      detail::fixed_gemm<true, false, true, F, N, rows<Ctx> * T>(c.template value<X>(), g, c.template grad<W>());
     if constexpr (needs_grad<X>)
-      detail::gemm<S>(false, true, rows<Ctx> * T, F, N, g, c.template value<W>(), c.template grad<X>(), S(1));
+      detail::fixed_gemm<false, true, true, rows<Ctx> * T, F, N>(g, c.template value<W>(), c.template grad<X>());
   }
 };
 
