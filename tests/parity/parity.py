@@ -1,0 +1,486 @@
+#!/usr/bin/python3
+"""PyTorch side of the ctgraph parity suite (see README.md beside this file).
+
+  parity.py reference OUT_DIR
+      For every case and dtype (float32, float64), writes OUT_DIR/<case>_<f32|f64>/
+      init.npz, batch.npz, grad.npz, after.npz and loss.npz: the initial parameters,
+      one batch, the gradient of the mean loss, the parameters after 10 optimizer
+      steps on that batch, and the initial loss, all computed by PyTorch.
+  parity.py check-predictions DIR CASE
+      Runs the PyTorch network, in float64, with the parameters of DIR/CASE_trained.npz
+      on the x of DIR/CASE_predict.npz and compares with its "prediction".
+      Exit 0 when every element agrees within max(1e-4 |torch|, 1e-6), else 1.
+
+Parameters are held by ctgraph's names and layouts: kernels (in, out), biases (out,).
+"""
+import argparse
+import math
+import os
+import sys
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+STEPS = 10  # optimizer steps in after.npz
+RTOL, ATOL = 1e-4, 1e-6  # check-predictions: |torch - ctgraph| <= max(RTOL |torch|, ATOL)
+DTYPES = (("f32", torch.float32, np.float32), ("f64", torch.float64, np.float64))
+FIB_STEPS = 20
+
+
+# ----------------------------------------------------------------------------- layers
+
+
+def dense(p, name, x):
+    """x (rows, in) @ kernel (in, out) + bias (out,)."""
+    return x @ p[name + ".kernel"] + p[name + ".bias"]
+
+
+def simple_rnn(p, x):
+    """Keras SimpleRNN over x (rows, T, F): h_t = tanh(x_t W + h_{t-1} U + b), h_{-1} = 0.
+    Returns all states (rows, T, units)."""
+    w, u, b = p["rnn.kernel"], p["rnn.recurrent_kernel"], p["rnn.bias"]
+    h = torch.zeros(x.shape[0], w.shape[1], dtype=x.dtype)
+    states = []
+    for t in range(x.shape[1]):
+        h = torch.tanh(x[:, t, :] @ w + h @ u + b)
+        states.append(h)
+    return torch.stack(states, dim=1)
+
+
+def atten(p, name, x):
+    """iris' Atten: k, q, v = Linear(x); att = softmax((k * q) / sqrt(out)) over out; relu(att * v)."""
+    k, q, v = dense(p, name + ".k", x), dense(p, name + ".q", x), dense(p, name + ".v", x)
+    out = k.shape[1]
+    att = torch.softmax((k * q) / math.sqrt(out), dim=1)
+    return torch.relu(att * v)
+
+
+# ----------------------------------------------------------------------------- networks
+# Each returns (output, logit): the network's output and, for the nets that end in a
+# sigmoid, the value under it (else None).
+
+
+def golden_feature(p, x):
+    a = torch.softmax(dense(p, "attention_vec", x), dim=1)
+    z = dense(p, "dense_3", dense(p, "dense_2", dense(p, "dense_1", x * a)))
+    return torch.sigmoid(z), z
+
+
+def attention_column(p, x):
+    a = torch.softmax(dense(p, "attention_vec", x), dim=1)
+    z = dense(p, "dense_2", dense(p, "dense_1", x * a))
+    return torch.sigmoid(z), z
+
+
+def digits_attention(p, x):
+    a = torch.relu(dense(p, "dense_1", x))
+    h = torch.relu(dense(p, "dense_2", x * a))
+    h = torch.relu(dense(p, "dense_3", h))
+    return dense(p, "dense_4", h), None
+
+
+def fib_rnn(p, x):
+    h = simple_rnn(p, x.reshape(x.shape[0], FIB_STEPS, 1))
+    return torch.tanh(dense(p, "dense", h[:, -1, :])), None
+
+
+def fib_rnn_attention(p, x):
+    h = simple_rnn(p, x.reshape(x.shape[0], FIB_STEPS, 1))  # (rows, 20, 2)
+    e = torch.tanh(h @ p["attention.W"] + p["attention.b"])  # (rows, 20, 1), b per step
+    alpha = torch.softmax(e, dim=1)  # over the 20 steps
+    context = (alpha * h).sum(dim=1)  # (rows, 2)
+    return torch.tanh(dense(p, "dense", context)), None
+
+
+def iris_attention(p, x):
+    z = dense(p, "linear", atten(p, "atten_2", atten(p, "atten_1", x)))
+    return torch.sigmoid(z), z
+
+
+def iris_linear(p, x):
+    h = torch.relu(dense(p, "layer_1", x))
+    h = torch.relu(dense(p, "layer_2", h))
+    z = dense(p, "layer_3", h)
+    return torch.sigmoid(z), z
+
+
+# ----------------------------------------------------------------------------- losses
+
+
+def bce_from_logit(out, logit, y):
+    return F.binary_cross_entropy_with_logits(logit, y)  # softplus(z) - y z, mean
+
+
+def mse(out, logit, y):
+    return F.mse_loss(out, y)  # mean over rows and outputs
+
+
+def cross_entropy_on_sigmoid(out, logit, y):
+    return F.cross_entropy(out, y[:, 0].long())  # the sigmoid outputs are the logits
+
+
+# ----------------------------------------------------------------------------- optimizers
+
+
+class KerasAdam:
+    """tf.keras Adam: epsilon added before the bias correction.
+    p -= lr sqrt(1 - b2^t) / (1 - b1^t) * m / (sqrt(v) + eps)."""
+
+    def __init__(self, params, lr, beta1=0.9, beta2=0.999, eps=1e-7):
+        self.params = list(params)
+        self.lr, self.beta1, self.beta2, self.eps = lr, beta1, beta2, eps
+        self.m = [torch.zeros_like(q) for q in self.params]
+        self.v = [torch.zeros_like(q) for q in self.params]
+        self.t = 0
+
+    def zero_grad(self):
+        for q in self.params:
+            q.grad = None
+
+    @torch.no_grad()
+    def step(self):
+        self.t += 1
+        step = self.lr * math.sqrt(1.0 - self.beta2**self.t) / (1.0 - self.beta1**self.t)
+        for q, m, v in zip(self.params, self.m, self.v):
+            g = q.grad
+            m.mul_(self.beta1).add_((1.0 - self.beta1) * g)
+            v.mul_(self.beta2).add_((1.0 - self.beta2) * g * g)
+            q.sub_(step * m / (v.sqrt() + self.eps))
+
+
+def keras_adam(lr):
+    return lambda params: KerasAdam(params, lr)
+
+
+def torch_adam(lr, weight_decay):
+    return lambda params: torch.optim.Adam(params, lr=lr, weight_decay=weight_decay)
+
+
+# ----------------------------------------------------------------------------- initial values and data
+# Drawn in float64 with numpy from a fixed seed per case, then rounded to the dtype, so
+# the f32 and f64 references start from the same values.
+
+
+def glorot(rng, n_in, n_out):
+    limit = math.sqrt(6.0 / (n_in + n_out))
+    return rng.uniform(-limit, limit, (n_in, n_out))
+
+
+def small_bias(rng, n):
+    return rng.uniform(-0.1, 0.1, n)  # non-zero, so that bias gradients and updates are exercised
+
+
+def keras_dense(rng, p, name, n_in, n_out):
+    p[name + ".kernel"] = glorot(rng, n_in, n_out)
+    p[name + ".bias"] = small_bias(rng, n_out)
+
+
+def torch_linear(rng, p, name, n_in, n_out):
+    """nn.Linear: weight and bias U(-1/sqrt(in), 1/sqrt(in)); kernel stored (in, out)."""
+    bound = 1.0 / math.sqrt(n_in)
+    p[name + ".kernel"] = rng.uniform(-bound, bound, (n_out, n_in)).T.copy()
+    p[name + ".bias"] = rng.uniform(-bound, bound, n_out)
+
+
+def orthogonal(rng, n):
+    q, r = np.linalg.qr(rng.normal(size=(n, n)))
+    return q * np.sign(np.diag(r))
+
+
+def init_golden_feature(rng):
+    p = {}
+    keras_dense(rng, p, "attention_vec", 20, 20)
+    keras_dense(rng, p, "dense_1", 20, 100)
+    keras_dense(rng, p, "dense_2", 100, 20)
+    keras_dense(rng, p, "dense_3", 20, 1)
+    return p
+
+
+def data_golden_feature(rng, rows):
+    y = rng.integers(0, 2, (rows, 1)).astype(np.float64)
+    x = rng.uniform(0.0, 1.0, (rows, 20))
+    x[:, 4] = y[:, 0] + rng.uniform() / 500.0
+    return x, y
+
+
+def init_attention_column(rng):
+    p = {}
+    keras_dense(rng, p, "attention_vec", 32, 32)
+    keras_dense(rng, p, "dense_1", 32, 64)
+    keras_dense(rng, p, "dense_2", 64, 1)
+    return p
+
+
+def data_attention_column(rng, rows):
+    x = rng.normal(size=(rows, 32))
+    y = rng.integers(0, 2, (rows, 1)).astype(np.float64)
+    x[:, 1] = y[:, 0]
+    return x, y
+
+
+def init_digits_attention(rng):
+    p = {}
+    keras_dense(rng, p, "dense_1", 6, 6)
+    keras_dense(rng, p, "dense_2", 6, 6)
+    keras_dense(rng, p, "dense_3", 6, 3)
+    keras_dense(rng, p, "dense_4", 3, 1)
+    return p
+
+
+def data_digits_attention(rng, rows):
+    d = rng.integers(0, 10, (rows, 6))
+    a = d[:, 0] * 100 + d[:, 1] * 10 + d[:, 2]
+    b = d[:, 3] * 100 + d[:, 4] * 10 + d[:, 5]
+    return d / 10.0, (np.abs(a - b) / 1000.0).reshape(rows, 1)
+
+
+def init_fib_rnn(rng):
+    return {
+        "rnn.kernel": glorot(rng, 1, 2),
+        "rnn.recurrent_kernel": orthogonal(rng, 2),
+        "rnn.bias": small_bias(rng, 2),
+        "dense.kernel": glorot(rng, 2, 1),
+        "dense.bias": small_bias(rng, 1),
+    }
+
+
+def init_fib_rnn_attention(rng):
+    p = init_fib_rnn(rng)
+    p["attention.W"] = rng.normal(0.0, 0.05, (2, 1))
+    p["attention.b"] = rng.normal(0.0, 0.1, (FIB_STEPS, 1))
+    return p
+
+
+def data_fib(rng, rows):
+    """Windows of the min-max scaled Fibonacci sequence (SEEDS.md), taken near its end
+    so that they are not all zeros: values from ~1e-10 up to ~0.6."""
+    seq, a, b = [], 0.0, 1.0
+    for _ in range(1200):
+        v = a + b
+        a, b = b, v
+        seq.append(v)
+    seq = np.array(seq)
+    seq = (seq - seq[0]) / (seq[-1] - seq[0])
+    starts = rng.integers(1200 - FIB_STEPS - 30, 1200 - FIB_STEPS, rows)
+    x = np.stack([seq[s : s + FIB_STEPS] for s in starts])
+    y = np.array([[seq[s + FIB_STEPS]] for s in starts])
+    return x, y
+
+
+def init_iris_attention(rng):
+    p = {}
+    for name, n_in, n_out in (("atten_1", 4, 10), ("atten_2", 10, 20)):
+        for part in ("k", "q", "v"):
+            torch_linear(rng, p, f"{name}.{part}", n_in, n_out)
+    torch_linear(rng, p, "linear", 20, 3)
+    return p
+
+
+def init_iris_linear(rng):
+    p = {}
+    torch_linear(rng, p, "layer_1", 4, 10)
+    torch_linear(rng, p, "layer_2", 10, 20)
+    torch_linear(rng, p, "layer_3", 20, 3)
+    return p
+
+
+IRIS_MEANS = np.array([[5.0, 3.4, 1.5, 0.25], [5.9, 2.8, 4.3, 1.3], [6.6, 3.0, 5.6, 2.0]])
+
+
+def data_iris(rng, rows):
+    c = rng.integers(0, 3, rows)
+    x = IRIS_MEANS[c] + rng.normal(0.0, 0.3, (rows, 4))
+    return x, c.astype(np.float64).reshape(rows, 1)
+
+
+# ----------------------------------------------------------------------------- cases
+
+
+class Case:
+    def __init__(self, name, seed, net, init, data, loss, optimizer, width, outputs, rows, parameters):
+        self.name, self.seed, self.net, self.init, self.data = name, seed, net, init, data
+        self.loss, self.optimizer, self.width, self.outputs = loss, optimizer, width, outputs
+        self.rows, self.parameters = rows, parameters
+
+
+# Seeds: fixed, one per case. digits_attention's, iris_attention's and iris_linear's were
+# chosen among 60 for few dead relu units at the start (more of the gradient is tested)
+# and relu inputs kept away from 0 over the 10 steps (|input| >= 3e-5 for digits, 1e-4 for
+# iris_linear; iris_attention's sign is v's, |v| >= 5e-5), far above float32 rounding, so
+# that no relu flips between ctgraph and PyTorch.
+CASES = {
+    c.name: c
+    for c in (
+        Case("golden_feature", 104, golden_feature, init_golden_feature, data_golden_feature,
+             bce_from_logit, keras_adam(0.003), 20, 1, 100, 4561),
+        Case("attention_column", 103, attention_column, init_attention_column, data_attention_column,
+             bce_from_logit, keras_adam(0.001), 32, 1, 50, 3233),
+        Case("digits_attention", 116, digits_attention, init_digits_attention, data_digits_attention,
+             mse, keras_adam(0.001), 6, 1, 20, 109),
+        Case("fib_rnn", 101, fib_rnn, init_fib_rnn, data_fib, mse, keras_adam(0.001), FIB_STEPS, 1, 1, 11),
+        Case("fib_rnn_attention", 105, fib_rnn_attention, init_fib_rnn_attention, data_fib,
+             mse, keras_adam(0.001), FIB_STEPS, 1, 1, 33),
+        Case("iris_attention", 111, iris_attention, init_iris_attention, data_iris,
+             cross_entropy_on_sigmoid, torch_adam(0.005, 1e-3), 4, 3, 100, 873),
+        Case("iris_linear", 108, iris_linear, init_iris_linear, data_iris,
+             cross_entropy_on_sigmoid, torch_adam(0.005, 1e-3), 4, 3, 100, 333),
+    )
+}
+
+
+def draw(case):
+    """The case's initial parameters and batch, in float64 numpy arrays."""
+    rng = np.random.default_rng(case.seed)
+    init = case.init(rng)
+    x, y = case.data(rng, case.rows)
+    count = sum(v.size for v in init.values())
+    assert count == case.parameters, f"{case.name}: {count} parameters, SEEDS.md says {case.parameters}"
+    assert x.shape == (case.rows, case.width) and y.shape == (case.rows, 1)
+    return init, x, y
+
+
+def to_torch(arrays, dtype, grad=False):
+    return {k: torch.tensor(v, dtype=dtype, requires_grad=grad) for k, v in arrays.items()}
+
+
+def to_numpy(tensors, np_dtype):
+    return {k: t.detach().numpy().astype(np_dtype, copy=True) for k, t in tensors.items()}
+
+
+def loss_of(case, p, x, y):
+    out, logit = case.net(p, x)
+    return case.loss(out, logit, y)
+
+
+def reference_case(case, dtype):
+    init, x_np, y_np = draw(case)
+    p = to_torch(init, dtype, grad=True)
+    x, y = torch.tensor(x_np, dtype=dtype), torch.tensor(y_np, dtype=dtype)
+    initial = {k: t.detach().clone() for k, t in p.items()}
+
+    loss = loss_of(case, p, x, y)
+    grads = torch.autograd.grad(loss, list(p.values()))
+    grad = dict(zip(p.keys(), grads))
+
+    opt = case.optimizer(list(p.values()))
+    for _ in range(STEPS):
+        opt.zero_grad()
+        loss_of(case, p, x, y).backward()
+        opt.step()
+    return initial, x, y, grad, p, loss.detach().reshape(1)
+
+
+def write_reference(out_dir):
+    for case in CASES.values():
+        for tag, dtype, np_dtype in DTYPES:
+            initial, x, y, grad, after, loss = reference_case(case, dtype)
+            folder = os.path.join(out_dir, f"{case.name}_{tag}")
+            os.makedirs(folder, exist_ok=True)
+            np.savez(os.path.join(folder, "init.npz"), **to_numpy(initial, np_dtype))
+            np.savez(os.path.join(folder, "batch.npz"), x=x.numpy().astype(np_dtype), y=y.numpy().astype(np_dtype))
+            np.savez(os.path.join(folder, "grad.npz"), **to_numpy(grad, np_dtype))
+            np.savez(os.path.join(folder, "after.npz"), **to_numpy(after, np_dtype))
+            np.savez(os.path.join(folder, "loss.npz"), loss=loss.numpy().astype(np_dtype))
+            print(f"wrote {folder}: {case.parameters} parameters, {case.rows} rows, loss {loss.item():.9g}")
+    return 0
+
+
+# ----------------------------------------------------------------------------- check-predictions
+
+
+def fail(message):
+    print(f"parity: FAIL: {message}")
+    return 1
+
+
+def load_npz(path):
+    if not os.path.isfile(path):
+        raise FileNotFoundError(path)
+    with np.load(path, allow_pickle=False) as z:
+        return {k: z[k] for k in z.files}
+
+
+def check_predictions(folder, name):
+    case = CASES[name]
+    trained_path = os.path.join(folder, f"{name}_trained.npz")
+    predict_path = os.path.join(folder, f"{name}_predict.npz")
+    try:
+        trained, predicted = load_npz(trained_path), load_npz(predict_path)
+    except FileNotFoundError as e:
+        return fail(f"{e.args[0]}: no such file")
+    except Exception as e:  # a file np.load cannot read
+        return fail(f"cannot read: {e}")
+
+    expected = draw(case)[0]
+    missing = [k for k in expected if k not in trained]
+    extra = [k for k in trained if k not in expected]
+    if missing or extra:
+        text = []
+        if missing:
+            text.append("missing parameter(s) " + ", ".join(missing))
+        if extra:
+            text.append("unexpected parameter(s) " + ", ".join(extra))
+        return fail(f"{trained_path}: " + "; ".join(text) + f" (expected {', '.join(expected)})")
+    for k, v in expected.items():
+        if trained[k].shape != v.shape:
+            return fail(f"{trained_path}: {k} has shape {trained[k].shape}, expected {v.shape}")
+        if trained[k].dtype not in (np.float32, np.float64):
+            return fail(f"{trained_path}: {k} has dtype {trained[k].dtype}, expected float32 or float64")
+
+    for key in ("x", "prediction"):
+        if key not in predicted:
+            return fail(f"{predict_path}: no array '{key}' (it has {', '.join(predicted) or 'none'})")
+    x, got = predicted["x"], predicted["prediction"]
+    if x.ndim != 2 or x.shape[1] != case.width:
+        return fail(f"{predict_path}: x has shape {x.shape}, expected (rows, {case.width})")
+    if got.shape != (x.shape[0], case.outputs):
+        return fail(f"{predict_path}: prediction has shape {got.shape}, expected ({x.shape[0]}, {case.outputs})")
+
+    p = to_torch(trained, torch.float64)
+    with torch.no_grad():
+        want = case.net(p, torch.tensor(x, dtype=torch.float64))[0].numpy()
+    got = got.astype(np.float64)
+    diff = np.abs(want - got)
+    tolerance = np.maximum(RTOL * np.abs(want), ATOL)
+    ratio = np.where(np.isfinite(diff), diff / tolerance, np.inf)
+    worst = np.unravel_index(int(np.argmax(ratio)), ratio.shape)
+    summary = (f"{name}: {got.shape[0]} rows x {got.shape[1]} outputs, largest |torch - ctgraph| "
+               f"{diff.max():.3g}, largest difference / tolerance {ratio.max():.3g} "
+               f"(tolerance max({RTOL:g} |torch|, {ATOL:g}))")
+    if ratio[worst] <= 1.0:
+        print(f"parity: ok: {summary}")
+        return 0
+    print(f"parity: FAIL: {summary}")
+    print(f"  worst element: row {worst[0]}, output {worst[1]}: torch {want[worst]:.17g}, "
+          f"ctgraph {got[worst]:.17g}, difference {diff[worst]:.3g} > tolerance {tolerance[worst]:.3g}")
+    return 1
+
+
+# ----------------------------------------------------------------------------- main
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(
+        prog="parity.py",
+        description="PyTorch reference for ctgraph's parity tests (see tests/parity/README.md).")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    ref = commands.add_parser("reference", help="write the reference files of every case into OUT_DIR")
+    ref.add_argument("out_dir", metavar="OUT_DIR")
+    chk = commands.add_parser("check-predictions", help="compare DIR/CASE_predict.npz with PyTorch")
+    chk.add_argument("dir", metavar="DIR")
+    chk.add_argument("case", metavar="CASE", choices=list(CASES), help="one of: " + ", ".join(CASES))
+    args = parser.parse_args(argv)  # exits 2 with a usage message on bad usage
+    if args.command is None:
+        parser.print_usage(sys.stderr)
+        print("parity.py: error: a command is required (reference or check-predictions)", file=sys.stderr)
+        return 2
+
+    torch.set_num_threads(1)
+    if args.command == "reference":
+        return write_reference(args.out_dir)
+    return check_predictions(args.dir, args.case)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
