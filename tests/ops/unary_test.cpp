@@ -34,3 +34,14 @@ TEST_CASE("unary: sigmoid is finite and exact in both tails") {
   CHECK(sigmoid_op::f(1000.0) == 1.0);
   CHECK(sigmoid_op::f(-30.0) == doctest::Approx(std::exp(-30.0) / (1 + std::exp(-30.0))).epsilon(1e-12));
 }
+
+TEST_CASE("exp: the vectorizable float exp is within 1 ulp of std::exp wherever the result is a normal float") {
+  double worst = 0;
+  for (float x = -87.3f; x < 88.7f; x += 0.0137f) {
+    const float fast = detail::exp_float(x), exact = std::exp(x);
+    worst = std::max(worst, std::abs(double(fast) - double(exact)) / double(std::nextafter(exact, 1e38f) - exact));
+  }
+  CHECK(worst <= 1.0);
+  CHECK(detail::exp_float(-1000.0f) == 0.0f);          // underflow is 0, as softmax wants
+  CHECK(std::isfinite(detail::exp_float(1000.0f)));   // overflow saturates
+}

@@ -7,6 +7,7 @@
 
 #include <cmath>
 
+#include "ctgraph/detail/fast_math.hpp"
 #include "ctgraph/ops/matmul.hpp"
 #include "ctgraph/ops/unary.hpp"
 
@@ -49,7 +50,7 @@ struct affine_node {
         S peak = row[0] + bias[0];
         for (std::size_t j = 0; j < N; ++j) peak = std::max(peak, row[j] + bias[j]);
         S total = 0;
-        for (std::size_t j = 0; j < N; ++j) total += (row[j] = std::exp(row[j] + bias[j] - peak));
+        for (std::size_t j = 0; j < N; ++j) total += (row[j] = detail::exp(row[j] + bias[j] - peak));
         const S scale = S(1) / total;
         for (std::size_t j = 0; j < N; ++j) row[j] *= scale;
       } else {

@@ -5,6 +5,7 @@
 #include <cmath>
 
 #include "ctgraph/detail/axis.hpp"
+#include "ctgraph/detail/fast_math.hpp"
 #include "ctgraph/node.hpp"
 
 namespace ctgraph {
@@ -36,7 +37,7 @@ struct softmax_node {
         for (std::size_t k = 1; k < sp::length; ++k) peak = std::max(peak, x[base + k * sp::inner]);
         S total = 0;
         for (std::size_t k = 0; k < sp::length; ++k) {
-          const S e = std::exp(x[base + k * sp::inner] - peak);
+          const S e = detail::exp(x[base + k * sp::inner] - peak);
           y[base + k * sp::inner] = e;
           total += e;
         }

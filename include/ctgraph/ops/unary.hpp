@@ -5,6 +5,7 @@
 
 #include <cmath>
 
+#include "ctgraph/detail/fast_math.hpp"
 #include "ctgraph/node.hpp"
 
 namespace ctgraph {
@@ -32,8 +33,8 @@ struct sigmoid_op {
   static constexpr std::size_t cost = 1;
   // Two branches so that exp never overflows.
   template <class T> static T f(T x) {
-    if (x >= T(0)) return T(1) / (T(1) + std::exp(-x));
-    const T e = std::exp(x);
+    if (x >= T(0)) return T(1) / (T(1) + detail::exp(-x));
+    const T e = detail::exp(x);
     return e / (T(1) + e);
   }
   template <class T> static T df(T, T y) { return y * (T(1) - y); }
