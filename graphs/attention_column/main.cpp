@@ -6,16 +6,19 @@
 namespace ac = attention_column;
 
 int main(int argc, char** argv) {
-  std::size_t epochs = ac::epochs, samples = ac::samples;
-  program::common_options common;
-  CLI::App app{"attention_column: the label copied into one input column, found by a softmax attention",
-               "attention_column"};
-  app.add_option("--epochs", epochs, "training epochs")->capture_default_str()->check(CLI::Range(1, 100'000));
-  app.add_option("--samples", samples, "samples generated; the second half is held out for validation")
-      ->capture_default_str()
-      ->check(CLI::Range(4, 100'000'000));
-  program::add_common(app, common, "attention_column", "32 values, then the label (0 or 1)");
-  if (const auto code = program::parse(app, argc, argv, common)) return *code;
+  const auto parsed = program::parse(
+      argc, argv,
+      {.name = "attention_column",
+       .description = "attention_column: the label copied into one input column, found by a softmax attention",
+       .csv_layout = "32 values, then the label (0 or 1)",
+       .epochs = ac::epochs,
+       .samples = ac::samples,
+       .min_samples = 4,
+       .samples_help = "samples generated; the second half is held out for validation"});
+  if (const int* code = std::get_if<int>(&parsed)) return *code;
+  const auto& common = std::get<program::common_options>(parsed);
+  const std::size_t epochs = common.epochs;
+  const std::size_t samples = common.samples;
 
   try {
     using model_type = ctgraph::model<ac::graph_type, ac::batch>;

@@ -1,12 +1,8 @@
-// What every graph program shares: its command line, its output folder (checked
-// before training, so a bad one loses no work), the table of its results beside
-// the tutorial's (printed, and written atomically as TSV for scripts/run), and
-// its charts.
+// What every graph program shares besides its command line (options.hpp): its data
+// (generated, or the user's CSV), its weights files, the table of its results beside
+// the tutorial's (printed, and written atomically as TSV for scripts/run), and its charts.
 #pragma once
 
-#include <unistd.h>
-
-#include <CLI/CLI.hpp>
 #include <cmath>
 #include <cstdio>
 #include <ctgraph/ctgraph.hpp>
@@ -16,72 +12,9 @@
 #include <string>
 #include <vector>
 
+#include "common/options.hpp"
+
 namespace program {
-
-struct common_options {
-  std::uint64_t seed = 1;
-  std::filesystem::path out;
-  std::filesystem::path train, test;  // the user's CSV files, in place of the generated data
-  std::filesystem::path load, save;   // weights (.npz)
-  bool no_shuffle = false;
-};
-
-/// Adds the flags every program has: --seed, --out (default out/<graph>), --train and
-/// --test (CSV files laid out as `csv_layout` says), --load, --save and --no-shuffle.
-inline void add_common(CLI::App& app, common_options& o, const std::string& graph, const std::string& csv_layout) {
-  o.out = std::filesystem::path("out") / graph;
-  app.add_option("--seed", o.seed, "seed of the data split, the initial weights and the shuffles")
-      ->capture_default_str();
-  app.add_option("--out", o.out, "folder for the charts and results.tsv")->capture_default_str();
-  app.add_option("--train", o.train, "train on this CSV instead of the generated data; each row: " + csv_layout)
-      ->check(CLI::ExistingFile);
-  app.add_option("--test", o.test, "evaluate on this CSV instead of the generated test data (same layout)")
-      ->check(CLI::ExistingFile);
-  app.add_option("--load", o.load, "start from these weights (.npz, one array per parameter name)")
-      ->check(CLI::ExistingFile);
-  app.add_option("--save", o.save, "write the trained weights here (.npz), atomically");
-  app.add_flag("--no-shuffle", o.no_shuffle,
-               "keep the training data's order, e.g. to compare step by step with another framework");
-}
-
-/// Where --save will write must be a folder we can write to: found out now, not after training.
-inline std::optional<std::string> check_save_target(const std::filesystem::path& file) {
-  if (file.empty()) return std::nullopt;
-  const auto folder = file.has_parent_path() ? file.parent_path() : std::filesystem::path(".");
-  std::error_code ec;
-  if (!std::filesystem::is_directory(folder, ec)) return "folder '" + folder.string() + "' does not exist";
-  if (std::filesystem::is_directory(file, ec)) return "'" + file.string() + "' is a folder";
-  const auto probe = folder / (".ctgraph-write-test-" + std::to_string(::getpid()));
-  std::FILE* f = std::fopen(probe.c_str(), "wb");
-  if (!f) return "cannot write in folder '" + folder.string() + "'";
-  std::fclose(f);
-  std::filesystem::remove(probe, ec);
-  return std::nullopt;
-}
-
-/// Parses the command line. Returns the exit code when the program should stop:
-/// 0 after --help, 2 after a bad flag or value (with the reason on stderr).
-inline std::optional<int> parse(CLI::App& app, int argc, char** argv, const common_options& o) {
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::CallForHelp& e) {
-    return app.exit(e);
-  } catch (const CLI::ParseError& e) {
-    std::fprintf(stderr, "%s: %s\nRun with --help for the options.\n", app.get_name().c_str(), e.what());
-    return 2;
-  }
-  try {
-    ctgraph::plot::ensure_folder(o.out);
-  } catch (const std::exception& e) {
-    std::fprintf(stderr, "%s: --out: %s\n", app.get_name().c_str(), e.what());
-    return 2;
-  }
-  if (const auto problem = check_save_target(o.save)) {
-    std::fprintf(stderr, "%s: --save: %s\n", app.get_name().c_str(), problem->c_str());
-    return 2;
-  }
-  return std::nullopt;
-}
 
 /// The user's CSV when one was given, else the generated data.
 template <class Generate>

@@ -6,15 +6,18 @@
 namespace da = digits_attention;
 
 int main(int argc, char** argv) {
-  std::size_t epochs = da::epochs, samples = da::samples;
-  program::common_options common;
-  CLI::App app{"digits_attention: |abc - def| from six digits through an attention MLP", "digits_attention"};
-  app.add_option("--epochs", epochs, "training epochs")->capture_default_str()->check(CLI::Range(1, 100'000));
-  app.add_option("--samples", samples, "training samples generated (a fresh 30,000 are the test set)")
-      ->capture_default_str()
-      ->check(CLI::Range(1, 100'000'000));
-  program::add_common(app, common, "digits_attention", "6 digits divided by 10, then |abc - def| / 1000");
-  if (const auto code = program::parse(app, argc, argv, common)) return *code;
+  const auto parsed =
+      program::parse(argc, argv,
+                     {.name = "digits_attention",
+                      .description = "digits_attention: |abc - def| from six digits through an attention MLP",
+                      .csv_layout = "6 digits divided by 10, then |abc - def| / 1000",
+                      .epochs = da::epochs,
+                      .samples = da::samples,
+                      .samples_help = "training samples generated (a fresh 30,000 are the test set)"});
+  if (const int* code = std::get_if<int>(&parsed)) return *code;
+  const auto& common = std::get<program::common_options>(parsed);
+  const std::size_t epochs = common.epochs;
+  const std::size_t samples = common.samples;
 
   try {
     using model_type = ctgraph::model<da::graph_type, da::batch>;

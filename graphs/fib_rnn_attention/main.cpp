@@ -33,24 +33,18 @@ outcome train(const ctgraph::dataset<float>& train_set, const ctgraph::dataset<f
 }  // namespace
 
 int main(int argc, char** argv) {
-  std::size_t epochs = fib::epochs;
-  std::string which = "both";
-  program::common_options common;
-  CLI::App app{
-      "fib_rnn_attention: the next Fibonacci value from the 20 before it, SimpleRNN with and without attention",
-      "fib_rnn_attention"};
-  app.add_option("--epochs", epochs, "training epochs")->capture_default_str()->check(CLI::Range(1, 100'000));
-  app.add_option("--model", which, "which net to train")
-      ->capture_default_str()
-      ->check(CLI::IsMember({"baseline", "attention", "both"}));
-  program::add_common(app, common, "fib_rnn_attention", "20 consecutive values, then the next one");
-  if (const auto code = program::parse(app, argc, argv, common)) return *code;
-  if ((!common.load.empty() || !common.save.empty()) && which == "both") {
-    std::fprintf(stderr,
-                 "fib_rnn_attention: --load and --save need --model baseline or --model attention "
-                 "(the two nets have different parameters)\n");
-    return 2;
-  }
+  const auto parsed = program::parse(
+      argc, argv,
+      {.name = "fib_rnn_attention",
+       .description =
+           "fib_rnn_attention: the next Fibonacci value from the 20 before it, SimpleRNN with and without attention",
+       .csv_layout = "20 consecutive values, then the next one",
+       .epochs = fib::epochs,
+       .two_nets = true});
+  if (const int* code = std::get_if<int>(&parsed)) return *code;
+  const auto& common = std::get<program::common_options>(parsed);
+  const std::size_t epochs = common.epochs;
+  const std::string& which = common.model;
 
   try {
     const auto split = fib::make_split(common.seed);

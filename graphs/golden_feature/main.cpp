@@ -6,16 +6,19 @@
 namespace gf = golden_feature;
 
 int main(int argc, char** argv) {
-  std::size_t epochs = gf::epochs, samples = gf::samples;
-  program::common_options common;
-  CLI::App app{"golden_feature: one strong feature among 20, found by a softmax attention over the inputs",
-               "golden_feature"};
-  app.add_option("--epochs", epochs, "training epochs")->capture_default_str()->check(CLI::Range(1, 100'000));
-  app.add_option("--samples", samples, "samples generated; 10% are held out for test")
-      ->capture_default_str()
-      ->check(CLI::Range(20, 100'000'000));
-  program::add_common(app, common, "golden_feature", "20 feature values, then the label (0 or 1)");
-  if (const auto code = program::parse(app, argc, argv, common)) return *code;
+  const auto parsed = program::parse(
+      argc, argv,
+      {.name = "golden_feature",
+       .description = "golden_feature: one strong feature among 20, found by a softmax attention over the inputs",
+       .csv_layout = "20 feature values, then the label (0 or 1)",
+       .epochs = gf::epochs,
+       .samples = gf::samples,
+       .min_samples = 20,
+       .samples_help = "samples generated; 10% are held out for test"});
+  if (const int* code = std::get_if<int>(&parsed)) return *code;
+  const auto& common = std::get<program::common_options>(parsed);
+  const std::size_t epochs = common.epochs;
+  const std::size_t samples = common.samples;
 
   try {
     using model_type = ctgraph::model<gf::graph_type, gf::batch>;

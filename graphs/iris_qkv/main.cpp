@@ -42,26 +42,20 @@ outcome train(const iq::split& data, std::size_t epochs, const program::common_o
 }  // namespace
 
 int main(int argc, char** argv) {
-  std::size_t epochs = iq::epochs;
-  std::string which = "both";
-  std::filesystem::path data_file = std::filesystem::path(CTGRAPH_SOURCE_DIR) / "data" / "iris.csv";
-  program::common_options common;
-  CLI::App app{"iris_qkv: Iris with element-wise query/key/value attention, and a linear baseline", "iris_qkv"};
-  app.add_option("--epochs", epochs, "training epochs (full batch)")
-      ->capture_default_str()
-      ->check(CLI::Range(1, 1'000'000));
-  app.add_option("--model", which, "which net to train")
-      ->capture_default_str()
-      ->check(CLI::IsMember({"baseline", "attention", "both"}));
-  app.add_option("--data", data_file, "the Iris CSV (4 measurements, then the species)")->capture_default_str();
-  program::add_common(app, common, "iris_qkv", "4 measurements, then the species (its name or 0-2)");
-  if (const auto code = program::parse(app, argc, argv, common)) return *code;
-  if ((!common.load.empty() || !common.save.empty()) && which == "both") {
-    std::fprintf(stderr,
-                 "iris_qkv: --load and --save need --model baseline or --model attention "
-                 "(the two nets have different parameters)\n");
-    return 2;
-  }
+  const auto parsed = program::parse(
+      argc, argv,
+      {.name = "iris_qkv",
+       .description = "iris_qkv: Iris with element-wise query/key/value attention, and a linear baseline",
+       .csv_layout = "4 measurements, then the species (its name or 0-2)",
+       .epochs = iq::epochs,
+       .max_epochs = 1'000'000,
+       .two_nets = true,
+       .data = std::filesystem::path(CTGRAPH_SOURCE_DIR) / "data" / "iris.csv"});
+  if (const int* code = std::get_if<int>(&parsed)) return *code;
+  const auto& common = std::get<program::common_options>(parsed);
+  const std::size_t epochs = common.epochs;
+  const std::string& which = common.model;
+  const std::filesystem::path& data_file = common.data;
 
   try {
     const ctgraph::csv_format format{

@@ -1,0 +1,40 @@
+// The command line every graph program shares, parsed in options.cpp: the one
+// translation unit that includes CLI11, so that its compile cost (as much as a
+// whole graph program's) is paid once for the five programs.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <variant>
+
+namespace program {
+
+struct common_options {
+  std::size_t epochs = 1;
+  std::size_t samples = 0;
+  std::string model = "both";  // with two nets: baseline, attention or both
+  std::filesystem::path data;  // a data file the program reads (Iris)
+  std::uint64_t seed = 1;
+  std::filesystem::path out;          // charts and results.tsv; default out/<graph>
+  std::filesystem::path train, test;  // the user's CSV files, in place of the generated data
+  std::filesystem::path load, save;   // weights (.npz)
+  bool no_shuffle = false;
+};
+
+/// What a program's command line offers, and its defaults.
+struct command_line {
+  std::string name{}, description{};
+  std::string csv_layout{};  // a row of --train/--test: "20 feature values, then the label (0 or 1)"
+  std::size_t epochs = 1, max_epochs = 100'000;
+  std::size_t samples = 0, min_samples = 1;  // samples 0: the program has no --samples
+  std::string samples_help{};
+  bool two_nets = false;         // --model baseline|attention|both
+  std::filesystem::path data{};  // not empty: --data, with this default
+};
+
+/// The options, or the exit code to stop with: 0 after --help, 2 after a bad flag or value
+/// (the reason on stderr), including an --out or --save folder that cannot be written.
+std::variant<common_options, int> parse(int argc, char** argv, const command_line& line);
+
+}  // namespace program
