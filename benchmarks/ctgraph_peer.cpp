@@ -1,0 +1,58 @@
+// ctgraph in the comparison runner's protocol (benchmarks/peers/README.md):
+//   ctgraph_peer GRAPH [--epochs E]   one untimed epoch, then E timed epochs of the seed's data:
+//                                     prints "GRAPH samples_per_second=<n>"
+//   ctgraph_peer GRAPH --flops        prints "GRAPH training_flops_per_sample=<n>" (constexpr)
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <string>
+
+#include "graphs.hpp"
+
+int main(int argc, char** argv) {
+  if (argc < 2) {
+    std::fprintf(stderr, "usage: ctgraph_peer GRAPH [--epochs E | --flops]\n");
+    return 2;
+  }
+  const std::string graph = argv[1];
+  long epochs = 0;
+  bool flops = false;
+  for (int i = 2; i < argc; ++i) {
+    if (std::strcmp(argv[i], "--flops") == 0) {
+      flops = true;
+    } else if (std::strcmp(argv[i], "--epochs") == 0 && i + 1 < argc) {
+      epochs = std::strtol(argv[++i], nullptr, 10);
+      if (epochs < 1) {
+        std::fprintf(stderr, "ctgraph_peer: --epochs needs a positive number\n");
+        return 2;
+      }
+    } else {
+      std::fprintf(stderr, "ctgraph_peer: unknown argument '%s'\n", argv[i]);
+      return 2;
+    }
+  }
+  bool found = false;
+  int code = 0;
+  bench::for_each_network([&]<class N>() {
+    if (graph != N::name) return;
+    found = true;
+    if (flops) {
+      std::printf("%s training_flops_per_sample=%zu\n", graph.c_str(), N::model::training_flops);
+      return;
+    }
+    const auto data = N::data();
+    // Epochs for about a second of timing; the warm-up epoch is not timed.
+    const std::size_t timed = epochs > 0 ? std::size_t(epochs) : std::max<std::size_t>(1, 3'000'000 / data.size());
+    typename N::model net(1);
+    ctgraph::fit(net, typename N::loss{}, N::optimizer, data, {.epochs = 1, .seed = 1});
+    const auto start = std::chrono::steady_clock::now();
+    ctgraph::fit(net, typename N::loss{}, N::optimizer, data, {.epochs = timed, .seed = 2});
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    std::printf("%s samples_per_second=%.1f\n", graph.c_str(), double(timed * data.size()) / seconds);
+  });
+  if (!found) {
+    std::fprintf(stderr, "ctgraph_peer: unknown graph '%s'\n", graph.c_str());
+    return 2;
+  }
+  return code;
+}

@@ -1,0 +1,314 @@
+// libtorch (PyTorch's C++ API) peer of ctgraph's speed comparison (README.md beside this file).
+//   libtorch_peer GRAPH [--epochs E] [--seed S]
+// Builds GRAPH from torch::nn modules with the seed's loss and optimizer, generates the seed's
+// training data, trains one untimed warm-up epoch and then E timed epochs (by default as many
+// as take at least one second), one thread, and prints "GRAPH samples_per_second=<n>".
+// Exit 3 for a graph it does not know, 2 for a bad command line.
+#include <torch/torch.h>
+
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace {
+
+constexpr double min_seconds = 1.0;  // the default number of timed epochs is the least that takes this long
+constexpr int fib_steps = 20, fib_length = 1200, fib_train = 826;
+
+using namespace torch;
+
+/// nn.Linear initialised as Keras' Dense: glorot_uniform kernel, zero bias.
+nn::Linear keras_dense(int64_t in, int64_t out) {
+  nn::Linear layer(in, out);
+  NoGradGuard no_grad;
+  nn::init::xavier_uniform_(layer->weight);
+  nn::init::zeros_(layer->bias);
+  return layer;
+}
+
+/// Keras' SimpleRNN(units) over (rows, T, 1): h_t = tanh(x_t W + h_{t-1} U + b), h_0 = 0.
+/// nn::RNN with its second bias held at zero, so that the trainable parameters are Keras' count.
+nn::RNN keras_simple_rnn(int64_t units) {
+  nn::RNN rnn(nn::RNNOptions(1, units).nonlinearity(kTanh).batch_first(true));
+  NoGradGuard no_grad;
+  nn::init::xavier_uniform_(rnn->named_parameters()["weight_ih_l0"]);
+  nn::init::orthogonal_(rnn->named_parameters()["weight_hh_l0"]);
+  nn::init::zeros_(rnn->named_parameters()["bias_ih_l0"]);
+  nn::init::zeros_(rnn->named_parameters()["bias_hh_l0"]);
+  rnn->named_parameters()["bias_hh_l0"].set_requires_grad(false);
+  return rnn;
+}
+
+/// What every network is to the training loop: forward, and its trainable parameters.
+struct network : nn::Module {
+  virtual Tensor forward(const Tensor& x) = 0;
+  std::vector<Tensor> trainable() {
+    std::vector<Tensor> out;
+    for (auto& p : parameters())
+      if (p.requires_grad()) out.push_back(p);
+    return out;
+  }
+};
+
+/// p = softmax(Dense 20 (x)); m = x * p; Dense 100; Dense 20; Dense 1 (the sigmoid is in the loss).
+struct golden_feature : network {
+  nn::Linear attention_vec = register_module("attention_vec", keras_dense(20, 20));
+  nn::Linear dense_1 = register_module("dense_1", keras_dense(20, 100));
+  nn::Linear dense_2 = register_module("dense_2", keras_dense(100, 20));
+  nn::Linear dense_3 = register_module("dense_3", keras_dense(20, 1));
+  Tensor forward(const Tensor& x) override {
+    const auto m = x * torch::softmax(attention_vec(x), 1);
+    return dense_3(dense_2(dense_1(m)));
+  }
+};
+
+/// p = softmax(Dense 32 (x)); m = x * p; Dense 64; Dense 1 (the sigmoid is in the loss).
+struct attention_column : network {
+  nn::Linear attention_vec = register_module("attention_vec", keras_dense(32, 32));
+  nn::Linear dense_1 = register_module("dense_1", keras_dense(32, 64));
+  nn::Linear dense_2 = register_module("dense_2", keras_dense(64, 1));
+  Tensor forward(const Tensor& x) override {
+    const auto m = x * torch::softmax(attention_vec(x), 1);
+    return dense_2(dense_1(m));
+  }
+};
+
+/// a = relu(Dense 6 (x)); m = x * a; relu(Dense 6); relu(Dense 3); Dense 1.
+struct digits_attention : network {
+  nn::Linear dense_1 = register_module("dense_1", keras_dense(6, 6));
+  nn::Linear dense_2 = register_module("dense_2", keras_dense(6, 6));
+  nn::Linear dense_3 = register_module("dense_3", keras_dense(6, 3));
+  nn::Linear dense_4 = register_module("dense_4", keras_dense(3, 1));
+  Tensor forward(const Tensor& x) override {
+    const auto m = x * torch::relu(dense_1(x));
+    return dense_4(torch::relu(dense_3(torch::relu(dense_2(m)))));
+  }
+};
+
+/// SimpleRNN(2) over 20 steps; the last state -> Dense 1, tanh.
+struct fib_rnn : network {
+  nn::RNN rnn = register_module("rnn", keras_simple_rnn(2));
+  nn::Linear dense = register_module("dense", keras_dense(2, 1));
+  Tensor forward(const Tensor& x) override {
+    const auto h = std::get<0>(rnn(x.unsqueeze(2)));
+    return torch::tanh(dense(h.select(1, fib_steps - 1)));
+  }
+};
+
+/// SimpleRNN(2) states H (20 x 2); e = tanh(H W + b); alpha = softmax over the steps;
+/// context = sum_t alpha_t h_t -> Dense 1, tanh.
+struct fib_rnn_attention : network {
+  nn::RNN rnn = register_module("rnn", keras_simple_rnn(2));
+  nn::Linear dense = register_module("dense", keras_dense(2, 1));
+  Tensor attention_w = register_parameter("attention_w", torch::randn({2, 1}) * 0.05);
+  Tensor attention_b = register_parameter("attention_b", torch::zeros({fib_steps, 1}));
+  Tensor forward(const Tensor& x) override {
+    const auto h = std::get<0>(rnn(x.unsqueeze(2)));  // (rows, 20, 2)
+    const auto alpha = torch::softmax(torch::tanh(torch::matmul(h, attention_w) + attention_b), 1);
+    return torch::tanh(dense((alpha * h).sum(1)));
+  }
+};
+
+/// iris' layer: k, q, v = Linear(x); att = softmax((k * q) / sqrt(out)); relu(att * v).
+struct atten : nn::Module {
+  nn::Linear k, q, v;
+  double scale;
+  atten(int64_t in, int64_t out)
+      : k(register_module("k", nn::Linear(in, out))),
+        q(register_module("q", nn::Linear(in, out))),
+        v(register_module("v", nn::Linear(in, out))),
+        scale(1.0 / std::sqrt(double(out))) {}
+  Tensor forward(const Tensor& x) {
+    const auto att = torch::softmax(k(x) * q(x) * scale, 1);
+    return torch::relu(att * v(x));
+  }
+};
+
+/// Atten(4 -> 10), Atten(10 -> 20), Linear(20 -> 3), sigmoid.
+struct iris_attention : network {
+  std::shared_ptr<atten> atten_1 = register_module("atten_1", std::make_shared<atten>(4, 10));
+  std::shared_ptr<atten> atten_2 = register_module("atten_2", std::make_shared<atten>(10, 20));
+  nn::Linear linear = register_module("linear", nn::Linear(20, 3));
+  Tensor forward(const Tensor& x) override { return torch::sigmoid(linear(atten_2->forward(atten_1->forward(x)))); }
+};
+
+/// Linear 4->10, relu, Linear 10->20, relu, Linear 20->3, sigmoid.
+struct iris_linear : network {
+  nn::Linear layer_1 = register_module("layer_1", nn::Linear(4, 10));
+  nn::Linear layer_2 = register_module("layer_2", nn::Linear(10, 20));
+  nn::Linear layer_3 = register_module("layer_3", nn::Linear(20, 3));
+  Tensor forward(const Tensor& x) override {
+    return torch::sigmoid(layer_3(torch::relu(layer_2(torch::relu(layer_1(x))))));
+  }
+};
+
+// ----------------------------------------------------------------------------- data
+
+struct dataset {
+  Tensor x, y;
+};
+
+dataset data_golden_feature() {
+  const int64_t n = 90'000;  // 100,000 less the 10% held out
+  auto y = torch::randint(0, 2, {n, 1}).to(kFloat);
+  auto x = torch::rand({n, 20});
+  x.select(1, 4).copy_(y.select(1, 0) + torch::rand({1}).item<float>() / 500.0f);
+  return {x, y};
+}
+
+dataset data_attention_column() {
+  const int64_t n = 5'000;  // 10,000 less the half held out
+  auto x = torch::randn({n, 32});
+  auto y = torch::randint(0, 2, {n, 1}).to(kFloat);
+  x.select(1, 1).copy_(y.select(1, 0));
+  return {x, y};
+}
+
+dataset data_digits_attention() {
+  const auto d = torch::randint(0, 10, {300'000, 6}, kLong);
+  const auto a = d.select(1, 0) * 100 + d.select(1, 1) * 10 + d.select(1, 2);
+  const auto b = d.select(1, 3) * 100 + d.select(1, 4) * 10 + d.select(1, 5);
+  return {d.to(kFloat) / 10.0, ((a - b).abs().to(kFloat) / 1000.0).unsqueeze(1)};
+}
+
+/// The min-max scaled sequence in double, its 1180 windows, shuffled, the first 826.
+dataset data_fib() {
+  std::vector<double> seq(fib_length);
+  double a = 0, b = 1;
+  for (double& v : seq) {
+    v = a + b;
+    a = b;
+    b = v;
+  }
+  auto s = torch::tensor(seq, kDouble);
+  s = (s - seq.front()) / (seq.back() - seq.front());
+  const auto windows = s.unfold(0, fib_steps, 1).slice(0, 0, fib_length - fib_steps);
+  const auto targets = s.slice(0, fib_steps).unsqueeze(1);
+  const auto order = torch::randperm(fib_length - fib_steps, kLong).slice(0, 0, fib_train);
+  return {windows.index_select(0, order).to(kFloat).contiguous(), targets.index_select(0, order).to(kFloat)};
+}
+
+/// 120 Iris-like rows: three classes around the species' means.
+dataset data_iris() {
+  const auto means = torch::tensor({5.0f, 3.4f, 1.5f, 0.25f, 5.9f, 2.8f, 4.3f, 1.3f, 6.6f, 3.0f, 5.6f, 2.0f}).view({3, 4});
+  const auto c = torch::randint(0, 3, {120}, kLong);
+  return {means.index_select(0, c) + 0.3 * torch::randn({120, 4}), c};
+}
+
+// ----------------------------------------------------------------------------- the graphs
+
+using loss_function = std::function<Tensor(const Tensor&, const Tensor&)>;
+
+Tensor bce_from_logit(const Tensor& logit, const Tensor& y) {
+  return torch::binary_cross_entropy_with_logits(logit, y);  // softplus(z) - y z, as tf.keras
+}
+Tensor mse(const Tensor& out, const Tensor& y) { return torch::mse_loss(out, y); }
+Tensor cross_entropy_on_sigmoid(const Tensor& out, const Tensor& y) {
+  return torch::nn::functional::cross_entropy(out, y);  // the sigmoid outputs taken as logits
+}
+
+struct spec {
+  const char* name;
+  std::function<std::shared_ptr<network>()> make;
+  int64_t parameters;
+  std::function<dataset()> data;
+  int64_t batch;
+  loss_function loss;
+  double learning_rate, epsilon, weight_decay;
+};
+
+template <class Net>
+std::shared_ptr<network> make() {
+  return std::make_shared<Net>();
+}
+
+// Keras' Adam is approximated by torch's (epsilon after the bias correction) with Keras' epsilon.
+const spec specs[] = {
+    {"golden_feature", make<golden_feature>, 4561, data_golden_feature, 256, bce_from_logit, 0.003, 1e-7, 0},
+    {"attention_column", make<attention_column>, 3233, data_attention_column, 64, bce_from_logit, 0.001, 1e-7, 0},
+    {"digits_attention", make<digits_attention>, 109, data_digits_attention, 32, mse, 0.001, 1e-7, 0},
+    {"fib_rnn", make<fib_rnn>, 11, data_fib, 1, mse, 0.001, 1e-7, 0},
+    {"fib_rnn_attention", make<fib_rnn_attention>, 33, data_fib, 1, mse, 0.001, 1e-7, 0},
+    {"iris_attention", make<iris_attention>, 873, data_iris, 120, cross_entropy_on_sigmoid, 0.005, 1e-8, 1e-3},
+    {"iris_linear", make<iris_linear>, 333, data_iris, 120, cross_entropy_on_sigmoid, 0.005, 1e-8, 1e-3},
+};
+
+/// One epoch over the data, shuffled, in batches (the last one may be partial).
+void train_epoch(network& net, const loss_function& loss, optim::Optimizer& opt, const dataset& d, int64_t batch) {
+  const int64_t n = d.x.size(0);
+  const auto order = torch::randperm(n, kLong);
+  const auto xs = d.x.index_select(0, order), ys = d.y.index_select(0, order);
+  for (int64_t start = 0; start < n; start += batch) {
+    const int64_t end = std::min(n, start + batch);
+    opt.zero_grad();
+    loss(net.forward(xs.slice(0, start, end)), ys.slice(0, start, end)).backward();
+    opt.step();
+  }
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc < 2) {
+    std::fprintf(stderr, "usage: libtorch_peer GRAPH [--epochs E] [--seed S]\n");
+    return 2;
+  }
+  const std::string graph = argv[1];
+  long epochs = 0, seed = 1;
+  for (int i = 2; i < argc; ++i) {
+    const bool has_value = i + 1 < argc;
+    if (std::strcmp(argv[i], "--epochs") == 0 && has_value) {
+      epochs = std::strtol(argv[++i], nullptr, 10);
+      if (epochs < 1) {
+        std::fprintf(stderr, "libtorch_peer: --epochs needs a positive number\n");
+        return 2;
+      }
+    } else if (std::strcmp(argv[i], "--seed") == 0 && has_value) {
+      seed = std::strtol(argv[++i], nullptr, 10);
+    } else {
+      std::fprintf(stderr, "libtorch_peer: unknown argument '%s'\n", argv[i]);
+      return 2;
+    }
+  }
+  const spec* s = nullptr;
+  for (const auto& candidate : specs)
+    if (graph == candidate.name) s = &candidate;
+  if (!s) {
+    std::fprintf(stderr, "libtorch_peer: unknown graph '%s'\n", graph.c_str());
+    return 3;
+  }
+
+  at::set_num_threads(1);
+  at::set_num_interop_threads(1);
+  torch::manual_seed(uint64_t(seed));
+
+  auto net = s->make();
+  auto trainable = net->trainable();
+  int64_t count = 0;
+  for (const auto& p : trainable) count += p.numel();
+  if (count != s->parameters) {
+    std::fprintf(stderr, "libtorch_peer: %s has %ld parameters, SEEDS.md says %ld\n", s->name, long(count),
+                 long(s->parameters));
+    return 1;
+  }
+  optim::Adam opt(trainable, optim::AdamOptions(s->learning_rate).eps(s->epsilon).weight_decay(s->weight_decay));
+  const auto data = s->data();
+  const int64_t n = data.x.size(0);
+
+  train_epoch(*net, s->loss, opt, data, s->batch);  // warm-up
+  long timed = 0;
+  double seconds = 0;
+  const auto start = std::chrono::steady_clock::now();
+  do {
+    train_epoch(*net, s->loss, opt, data, s->batch);
+    ++timed;
+    seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  } while (epochs > 0 ? timed < epochs : seconds < min_seconds);
+  std::printf("%s samples_per_second=%.6g\n", s->name, double(timed * n) / seconds);
+  return 0;
+}
