@@ -68,18 +68,9 @@ inline dataset<float> make_windows() {
 
 /// The windows shuffled with `seed`, then split 70/30 into train (826) and test (354).
 inline std::pair<dataset<float>, dataset<float>> make_split(std::uint64_t seed) {
-  const auto all = make_windows();
-  std::vector<std::size_t> order(all.size());
-  std::iota(order.begin(), order.end(), std::size_t{0});
-  random_engine rng(seed);
-  for (std::size_t i = order.size() - 1; i > 0; --i) std::swap(order[i], order[rng.below(i + 1)]);
-  dataset<float> shuffled{xt::xtensor<float, 2>(all.x.shape()), xt::xtensor<float, 2>(all.y.shape())};
-  for (std::size_t i = 0; i < order.size(); ++i) {
-    for (std::size_t t = 0; t < steps; ++t) shuffled.x(i, t) = all.x(order[i], t);
-    shuffled.y(i, 0) = all.y(order[i], 0);
-  }
+  const auto all = shuffled(make_windows(), seed);
   const auto train_size = std::size_t(double(all.size()) * train_fraction);
-  return {rows(shuffled, 0, train_size), rows(shuffled, train_size, all.size())};
+  return {rows(all, 0, train_size), rows(all, train_size, all.size())};
 }
 
 }  // namespace fib_rnn_attention

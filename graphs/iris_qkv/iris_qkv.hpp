@@ -53,17 +53,9 @@ struct split {
 
 /// Shuffles the 150 rows with `seed` and splits them 80/10/10.
 inline split split_data(const dataset<float>& all, std::uint64_t seed) {
-  std::vector<std::size_t> order(all.size());
-  std::iota(order.begin(), order.end(), std::size_t{0});
-  random_engine rng(seed);
-  for (std::size_t i = order.size() - 1; i > 0; --i) std::swap(order[i], order[rng.below(i + 1)]);
-  dataset<float> shuffled{xt::xtensor<float, 2>(all.x.shape()), xt::xtensor<float, 2>(all.y.shape())};
-  for (std::size_t i = 0; i < order.size(); ++i) {
-    for (std::size_t j = 0; j < all.x.shape()[1]; ++j) shuffled.x(i, j) = all.x(order[i], j);
-    shuffled.y(i, 0) = all.y(order[i], 0);
-  }
+  const auto in_order = shuffled(all, seed);
   const std::size_t n = all.size(), train = n * 8 / 10, validation = n / 10;
-  return {rows(shuffled, 0, train), rows(shuffled, train, train + validation), rows(shuffled, train + validation, n)};
+  return {rows(in_order, 0, train), rows(in_order, train, train + validation), rows(in_order, train + validation, n)};
 }
 
 }  // namespace iris_qkv

@@ -25,6 +25,7 @@
 
 #include <xtensor/xtensor.hpp>
 
+#include "ctgraph/detail/read_file.hpp"
 #include "ctgraph/train/fit.hpp"
 
 namespace ctgraph {
@@ -115,20 +116,7 @@ inline std::string csv_name_list(const std::vector<std::string>& names) {
 }
 
 /// The whole file, or a data_error saying why not.
-inline std::string csv_read_file(const std::filesystem::path& file) {
-  const std::string name = file.string();
-  std::error_code ec;
-  // fopen succeeds on a directory on Linux and only the read fails; say it plainly.
-  if (std::filesystem::is_directory(file, ec)) throw data_error(name + ": cannot read: it is a directory");
-  std::unique_ptr<std::FILE, int (*)(std::FILE*)> in(std::fopen(file.c_str(), "rb"), &std::fclose);
-  if (!in) throw data_error(name + ": cannot open: " + std::generic_category().message(errno));
-  std::string text;
-  char buffer[1 << 16];
-  std::size_t got = 0;
-  while ((got = std::fread(buffer, 1, sizeof buffer, in.get())) > 0) text.append(buffer, got);
-  if (std::ferror(in.get())) throw data_error(name + ": cannot read: " + std::generic_category().message(errno));
-  return text;
-}
+inline std::string csv_read_file(const std::filesystem::path& file) { return read_whole_file<data_error>(file); }
 
 }  // namespace detail
 

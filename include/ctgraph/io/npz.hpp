@@ -33,6 +33,8 @@
 #include <fcntl.h>  // POSIX open, fsync and rename: what makes saving atomic
 #include <unistd.h>
 
+#include "ctgraph/detail/read_file.hpp"
+
 namespace ctgraph {
 
 /// Thrown for any problem with a weights file; what() starts with the file name.
@@ -248,20 +250,7 @@ inline npz_array npz_parse_npy(std::string_view npy, const std::string& file, st
   return array;
 }
 
-inline std::string npz_read_file(const std::filesystem::path& file) {
-  const std::string name = file.string();
-  std::error_code ec;
-  // fopen succeeds on a directory on Linux and only the read fails; say it plainly.
-  if (std::filesystem::is_directory(file, ec)) throw weights_error(name + ": cannot read: it is a directory");
-  std::unique_ptr<std::FILE, int (*)(std::FILE*)> in(std::fopen(file.c_str(), "rb"), &std::fclose);
-  if (!in) throw weights_error(name + ": cannot open: " + std::generic_category().message(errno));
-  std::string bytes;
-  char buffer[1 << 16];
-  std::size_t got = 0;
-  while ((got = std::fread(buffer, 1, sizeof buffer, in.get())) > 0) bytes.append(buffer, got);
-  if (std::ferror(in.get())) throw weights_error(name + ": cannot read: " + std::generic_category().message(errno));
-  return bytes;
-}
+inline std::string npz_read_file(const std::filesystem::path& file) { return read_whole_file<weights_error>(file); }
 
 /// Writes `bytes` to `file` through a temporary in the same folder: all of it or nothing.
 inline void npz_write_atomically(const std::filesystem::path& file, std::string_view bytes) {
