@@ -8,6 +8,7 @@
 
 #include <cmath>
 
+#include "ctgraph/detail/fast_math.hpp"
 #include "ctgraph/detail/small_gemm.hpp"
 #include "ctgraph/node.hpp"
 
@@ -43,7 +44,7 @@ struct simple_rnn_node {
           S z = ht[j] + b[j];
           if (t > 0)
             for (std::size_t i = 0; i < N; ++i) z += prev[i] * u[i * N + j];
-          ht[j] = std::tanh(z);
+          ht[j] = detail::tanh(z);
         }
       }
   }

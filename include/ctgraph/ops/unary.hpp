@@ -25,7 +25,7 @@ struct relu_op {
 struct tanh_op {
   static constexpr std::string_view name = "tanh";
   static constexpr std::size_t cost = 1;
-  template <class T> static T f(T x) { return std::tanh(x); }
+  template <class T> static T f(T x) { return detail::tanh(x); }
   template <class T> static T df(T, T y) { return T(1) - y * y; }
 };
 struct sigmoid_op {
