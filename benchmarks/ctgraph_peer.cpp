@@ -1,36 +1,20 @@
 // ctgraph in the comparison runner's protocol (benchmarks/peers/README.md):
-//   ctgraph_peer GRAPH [--epochs E]   one untimed epoch, then E timed epochs of the seed's data:
+//   ctgraph_peer GRAPH [--epochs E] [--seed S]   one untimed epoch, then E timed epochs of the seed's data:
 //                                     prints "GRAPH samples_per_second=<n>"
 //   ctgraph_peer GRAPH --flops        prints "GRAPH training_flops_per_sample=<n>" (constexpr)
 #include <chrono>
 #include <cstdio>
-#include <cstring>
 #include <string>
 
 #include "graphs.hpp"
+#include "protocol.hpp"
 
 int main(int argc, char** argv) {
-  if (argc < 2) {
-    std::fprintf(stderr, "usage: ctgraph_peer GRAPH [--epochs E | --flops]\n");
-    return 2;
-  }
-  const std::string graph = argv[1];
-  long epochs = 0;
-  bool flops = false;
-  for (int i = 2; i < argc; ++i) {
-    if (std::strcmp(argv[i], "--flops") == 0) {
-      flops = true;
-    } else if (std::strcmp(argv[i], "--epochs") == 0 && i + 1 < argc) {
-      epochs = std::strtol(argv[++i], nullptr, 10);
-      if (epochs < 1) {
-        std::fprintf(stderr, "ctgraph_peer: --epochs needs a positive number\n");
-        return 2;
-      }
-    } else {
-      std::fprintf(stderr, "ctgraph_peer: unknown argument '%s'\n", argv[i]);
-      return 2;
-    }
-  }
+  const auto arguments = bench::parse_peer_arguments(argc, argv, "ctgraph_peer", true);
+  if (!arguments) return 2;
+  const std::string& graph = arguments->graph;
+  const long epochs = arguments->epochs;
+  const bool flops = arguments->flops;
   bool found = false;
   int code = 0;
   bench::for_each_network([&]<class N>() {

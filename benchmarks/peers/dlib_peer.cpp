@@ -7,6 +7,8 @@
 // and prints "GRAPH samples_per_second=<n>".
 // Exit 3 for the graphs dlib cannot express (the RNNs: it has no recurrent layer); 2 for a bad
 // command line.
+#include "../protocol.hpp"
+
 #include <dlib/dnn.h>
 
 #include <algorithm>
@@ -205,27 +207,10 @@ int run(const char* name, std::size_t parameters, dataset<Label> d, std::size_t 
 }  // namespace
 
 int main(int argc, char** argv) {
-  if (argc < 2) {
-    std::fprintf(stderr, "usage: dlib_peer GRAPH [--epochs E] [--seed S]\n");
-    return 2;
-  }
-  const std::string graph = argv[1];
-  long epochs = 0, seed = 1;
-  for (int i = 2; i < argc; ++i) {
-    const bool has_value = i + 1 < argc;
-    if (std::strcmp(argv[i], "--epochs") == 0 && has_value) {
-      epochs = std::strtol(argv[++i], nullptr, 10);
-      if (epochs < 1) {
-        std::fprintf(stderr, "dlib_peer: --epochs needs a positive number\n");
-        return 2;
-      }
-    } else if (std::strcmp(argv[i], "--seed") == 0 && has_value) {
-      seed = std::strtol(argv[++i], nullptr, 10);
-    } else {
-      std::fprintf(stderr, "dlib_peer: unknown argument '%s'\n", argv[i]);
-      return 2;
-    }
-  }
+  const auto arguments = bench::parse_peer_arguments(argc, argv, "dlib_peer");
+  if (!arguments) return 2;
+  const std::string& graph = arguments->graph;
+  const long epochs = arguments->epochs, seed = arguments->seed;
   if (openblas_set_num_threads) openblas_set_num_threads(1);
   std::mt19937_64 rng{std::uint64_t(seed)};
   // dlib's Adam is PyTorch's form (epsilon 1e-8), used for the Keras-Adam graphs too.

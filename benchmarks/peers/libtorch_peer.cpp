@@ -4,6 +4,8 @@
 // training data, trains one untimed warm-up epoch and then E timed epochs (by default as many
 // as take at least one second), one thread, and prints "GRAPH samples_per_second=<n>".
 // Exit 3 for a graph it does not know, 2 for a bad command line.
+#include "../protocol.hpp"
+
 #include <torch/torch.h>
 
 #include <chrono>
@@ -254,27 +256,10 @@ void train_epoch(network& net, const loss_function& loss, optim::Optimizer& opt,
 }  // namespace
 
 int main(int argc, char** argv) {
-  if (argc < 2) {
-    std::fprintf(stderr, "usage: libtorch_peer GRAPH [--epochs E] [--seed S]\n");
-    return 2;
-  }
-  const std::string graph = argv[1];
-  long epochs = 0, seed = 1;
-  for (int i = 2; i < argc; ++i) {
-    const bool has_value = i + 1 < argc;
-    if (std::strcmp(argv[i], "--epochs") == 0 && has_value) {
-      epochs = std::strtol(argv[++i], nullptr, 10);
-      if (epochs < 1) {
-        std::fprintf(stderr, "libtorch_peer: --epochs needs a positive number\n");
-        return 2;
-      }
-    } else if (std::strcmp(argv[i], "--seed") == 0 && has_value) {
-      seed = std::strtol(argv[++i], nullptr, 10);
-    } else {
-      std::fprintf(stderr, "libtorch_peer: unknown argument '%s'\n", argv[i]);
-      return 2;
-    }
-  }
+  const auto arguments = bench::parse_peer_arguments(argc, argv, "libtorch_peer");
+  if (!arguments) return 2;
+  const std::string& graph = arguments->graph;
+  const long epochs = arguments->epochs, seed = arguments->seed;
   const spec* s = nullptr;
   for (const auto& candidate : specs)
     if (graph == candidate.name) s = &candidate;
