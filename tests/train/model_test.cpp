@@ -1,4 +1,5 @@
 #include <cmath>
+#include <limits>
 #include <sstream>
 
 #include <doctest/doctest.h>
@@ -91,6 +92,20 @@ TEST_CASE("fit: rejects data whose width is not the graph's") {
                        "ctgraph: fit: each sample has 19 input values, the graph takes 20", std::invalid_argument);
   dataset<float> empty{xt::xtensor<float, 2>({0, 20}), xt::xtensor<float, 2>({0, 1})};
   CHECK_THROWS_AS(fit(net, binary_crossentropy{}, keras_adam(), empty), std::invalid_argument);
+}
+
+TEST_CASE("fit: rejects NaN and infinity in the data, naming the sample, before training") {
+  golden net;
+  auto data = golden_feature::make_data(300, 1);
+  const std::vector<float> before(net.parameters().begin(), net.parameters().end());
+  data.x(17, 3) = std::numeric_limits<float>::quiet_NaN();
+  CHECK_THROWS_WITH_AS(fit(net, binary_crossentropy{}, keras_adam(), data),
+                       "ctgraph: fit: sample 17, input value 3 is NaN", std::invalid_argument);
+  data.x(17, 3) = 0.5f;
+  data.y(5, 0) = std::numeric_limits<float>::infinity();
+  CHECK_THROWS_WITH_AS(evaluate(net, binary_crossentropy{}, data),
+                       "ctgraph: evaluate: sample 5, target value 0 is infinite", std::invalid_argument);
+  CHECK(std::equal(before.begin(), before.end(), net.parameters().begin()));  // nothing was trained
 }
 
 TEST_CASE("fit: trains on a partial last batch, counting its samples once") {

@@ -103,6 +103,16 @@ void check_dataset(const dataset<S>& data, const char* what) {
     throw std::invalid_argument(std::string("ctgraph: ") + what + ": targets are " + std::to_string(data.y.shape()[0]) +
                                 " x " + std::to_string(data.y.shape()[1]) + ", expected " +
                                 std::to_string(data.x.shape()[0]) + " x " + std::to_string(targets));
+  // A NaN or infinity would poison every parameter within a step: refuse it before training.
+  const auto check_finite = [&](const xt::xtensor<S, 2>& m, const char* part) {
+    for (std::size_t r = 0; r < m.shape()[0]; ++r)
+      for (std::size_t c = 0; c < m.shape()[1]; ++c)
+        if (!std::isfinite(m(r, c)))
+          throw std::invalid_argument(std::string("ctgraph: ") + what + ": sample " + std::to_string(r) + ", " + part +
+                                      " " + std::to_string(c) + " is " + (std::isnan(m(r, c)) ? "NaN" : "infinite"));
+  };
+  check_finite(data.x, "input value");
+  check_finite(data.y, "target value");
 }
 
 /// Copies rows order[first, first + count) into the model's input (and target) buffers, zero-padding
