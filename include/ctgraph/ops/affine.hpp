@@ -7,7 +7,7 @@
 
 #include <cmath>
 
-#include "ctgraph/detail/fast_math.hpp"
+#include "ctgraph/detail/softmax_row.hpp"
 #include "ctgraph/ops/matmul.hpp"
 #include "ctgraph/ops/unary.hpp"
 
@@ -47,12 +47,8 @@ struct affine_node {
       S* row = y + r * N;
       const S* bias = bias_per_column ? b : b + (r % M) * N;
       if constexpr (std::is_same_v<Act, softmax_epilogue>) {
-        S peak = row[0] + bias[0];
-        for (std::size_t j = 0; j < N; ++j) peak = std::max(peak, row[j] + bias[j]);
-        S total = 0;
-        for (std::size_t j = 0; j < N; ++j) total += (row[j] = detail::exp(row[j] + bias[j] - peak));
-        const S scale = S(1) / total;
-        for (std::size_t j = 0; j < N; ++j) row[j] *= scale;
+        for (std::size_t j = 0; j < N; ++j) row[j] += bias[j];
+        detail::softmax_forward<N>(row, row);
       } else {
         for (std::size_t j = 0; j < N; ++j) row[j] = Act::f(row[j] + bias[j]);
       }
@@ -70,9 +66,7 @@ struct affine_node {
       S* gr = g + r * N;
       const S* yr = y + r * N;
       if constexpr (std::is_same_v<Act, softmax_epilogue>) {
-        S dot = 0;
-        for (std::size_t j = 0; j < N; ++j) dot += gr[j] * yr[j];
-        for (std::size_t j = 0; j < N; ++j) gr[j] = yr[j] * (gr[j] - dot);
+        detail::softmax_backward<N, 1, false>(yr, gr, gr);
       } else if constexpr (!std::is_same_v<Act, identity_op>) {
         // act' from the output alone: true of every activation that fuses (see is_fusable_activation).
         for (std::size_t j = 0; j < N; ++j) gr[j] *= Act::df(yr[j], yr[j]);

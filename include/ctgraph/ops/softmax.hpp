@@ -5,7 +5,7 @@
 #include <cmath>
 
 #include "ctgraph/detail/axis.hpp"
-#include "ctgraph/detail/fast_math.hpp"
+#include "ctgraph/detail/softmax_row.hpp"
 #include "ctgraph/node.hpp"
 
 namespace ctgraph {
@@ -33,15 +33,7 @@ struct softmax_node {
     for (std::size_t o = 0; o < sp::outer; ++o)
       for (std::size_t in = 0; in < sp::inner; ++in) {
         const std::size_t base = o * sp::length * sp::inner + in;
-        S peak = x[base];
-        for (std::size_t k = 1; k < sp::length; ++k) peak = std::max(peak, x[base + k * sp::inner]);
-        S total = 0;
-        for (std::size_t k = 0; k < sp::length; ++k) {
-          const S e = detail::exp(x[base + k * sp::inner] - peak);
-          y[base + k * sp::inner] = e;
-          total += e;
-        }
-        for (std::size_t k = 0; k < sp::length; ++k) y[base + k * sp::inner] /= total;
+        detail::softmax_forward<sp::length, sp::inner>(x + base, y + base);
       }
   }
 
@@ -55,12 +47,7 @@ struct softmax_node {
     for (std::size_t o = 0; o < sp::outer; ++o)
       for (std::size_t in = 0; in < sp::inner; ++in) {
         const std::size_t base = o * sp::length * sp::inner + in;
-        S dot = 0;
-        for (std::size_t k = 0; k < sp::length; ++k) dot += g[base + k * sp::inner] * y[base + k * sp::inner];
-        for (std::size_t k = 0; k < sp::length; ++k) {
-          const std::size_t i = base + k * sp::inner;
-          dx[i] += y[i] * (g[i] - dot);
-        }
+        detail::softmax_backward<sp::length, sp::inner, true>(y + base, g + base, dx + base);
       }
   }
 };

@@ -60,20 +60,17 @@ class model {
   static constexpr std::size_t output_size = output_node::shape::size;
 
   /// FLOPs of one sample's forward pass, and of its share of a training step (forward and backward).
-  static constexpr std::size_t forward_flops = [] {
+  // Nodes that do not depend on the input run once per batch: their share of a sample is 1/Batch.
+  template <bool Training>
+  static constexpr std::size_t flops_per_sample() {
     std::size_t per_sample = 0, per_batch = 0;
     detail::for_each_type<typename plan::computed>([&]<class N>() {
-      (is_batched<N> ? per_sample : per_batch) += N::flops;
+      (is_batched<N> ? per_sample : per_batch) += N::flops + (Training ? N::backward_flops : 0);
     });
     return per_sample + per_batch / Batch;
-  }();
-  static constexpr std::size_t training_flops = [] {
-    std::size_t per_sample = 0, per_batch = 0;
-    detail::for_each_type<typename plan::computed>([&]<class N>() {
-      (is_batched<N> ? per_sample : per_batch) += N::flops + N::backward_flops;
-    });
-    return per_sample + per_batch / Batch;
-  }();
+  }
+  static constexpr std::size_t forward_flops = flops_per_sample<false>();
+  static constexpr std::size_t training_flops = flops_per_sample<true>();
 
   /// Builds the buffers once and initialises the parameters from `seed`.
   explicit model(std::uint64_t seed = 0) : memory_(total_size) {
