@@ -4,7 +4,7 @@
 
 #include <CLI/CLI.hpp>
 #include <cstdio>
-#include <ctgraph/io/plot.hpp>
+#include <ctgraph/io/folder.hpp>
 #include <optional>
 
 namespace program {
@@ -73,7 +73,7 @@ std::variant<common_options, int> parse(int argc, char** argv, const command_lin
     return 2;
   }
   try {
-    ctgraph::plot::ensure_folder(o.out);
+    ctgraph::ensure_folder(o.out);
   } catch (const std::exception& e) {
     std::fprintf(stderr, "%s: --out: %s\n", line.name.c_str(), e.what());
     return 2;

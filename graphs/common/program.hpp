@@ -1,6 +1,7 @@
 // What every graph program shares besides its command line (options.hpp): its data
 // (generated, or the user's CSV), its weights files, the table of its results beside
-// the tutorial's (printed, and written atomically as TSV for scripts/run), and its charts.
+// the tutorial's (printed, and written atomically as TSV for scripts/run), and its charts
+// (charts.cpp: the one translation unit that includes PLplot).
 #pragma once
 
 #include <cmath>
@@ -87,31 +88,15 @@ class results {
   std::vector<row> rows_;
 };
 
-/// The loss per epoch of one or more training runs, on a log scale.
-inline void write_loss_curve(const std::filesystem::path& file, const std::string& title,
-                             const std::vector<std::pair<std::string, std::vector<ctgraph::epoch_stats>>>& runs) {
-  ctgraph::plot::line_chart chart{title, "epoch", "training loss", {}, true};
-  for (const auto& [name, history] : runs) {
-    ctgraph::plot::series s{name, {}, {}};
-    for (const auto& h : history) {
-      s.x.push_back(double(h.epoch));
-      s.y.push_back(std::max(h.loss, 1e-30));  // a loss of exactly 0 has no logarithm
-    }
-    chart.lines.push_back(std::move(s));
-  }
-  ctgraph::plot::write_png(chart, file);
-  std::printf("wrote %s\n", file.string().c_str());
-}
+/// The loss per epoch of one or more training runs, on a log scale (charts.cpp; without
+/// PLplot, one line says the charts are skipped).
+void write_loss_curve(const std::filesystem::path& file, const std::string& title,
+                      const std::vector<std::pair<std::string, std::vector<ctgraph::epoch_stats>>>& runs);
 
 /// A bar chart of attention weights, one bar per labelled position.
-inline void write_attention_chart(const std::filesystem::path& file, const std::string& title,
-                                  const std::string& x_label, const std::vector<double>& values,
-                                  std::optional<std::size_t> highlight = {}, std::size_t first_label = 0) {
-  ctgraph::plot::bar_chart chart{title, x_label, "attention", {}, values, highlight};
-  for (std::size_t i = 0; i < values.size(); ++i) chart.labels.push_back(std::to_string(first_label + i));
-  ctgraph::plot::write_png(chart, file);
-  std::printf("wrote %s\n", file.string().c_str());
-}
+void write_attention_chart(const std::filesystem::path& file, const std::string& title, const std::string& x_label,
+                           const std::vector<double>& values, std::optional<std::size_t> highlight = {},
+                           std::size_t first_label = 0);
 
 /// Index of the largest value.
 inline std::size_t argmax(const std::vector<double>& v) {

@@ -1,4 +1,5 @@
-// ctgraph: a neural network as a C++ type. The one include a user needs.
+// ctgraph: a neural network as a C++ type. The one include a user needs: it needs
+// xtensor, xtensor-blas and OpenBLAS only. Charts (PLplot) are ctgraph/io/plot.hpp.
 #pragma once
 
 #include "ctgraph/fixed_string.hpp"
@@ -32,7 +33,7 @@
 #include "ctgraph/train/optimizers/sgd.hpp"
 #include "ctgraph/train/summary.hpp"
 
+#include "ctgraph/io/folder.hpp"
 #include "ctgraph/io/progress.hpp"
-#include "ctgraph/io/plot.hpp"
 #include "ctgraph/io/csv.hpp"
 #include "ctgraph/io/npz.hpp"

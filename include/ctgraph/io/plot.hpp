@@ -1,5 +1,6 @@
-// PNG charts for graph programs: attention as a bar chart, loss curves as a
-// line chart. PLplot's cairo driver draws them; this header validates the
+// PNG charts: attention as a bar chart, loss curves as a line chart. A part of
+// its own: it needs PLplot (the ctgraph-plot dependency; ctgraph.hpp does not
+// include it). PLplot's cairo driver draws them; this header validates the
 // input, keeps PLplot away from paths where it would prompt or exit(), and
 // writes each file atomically (a temporary in the same folder, then rename).
 #pragma once
@@ -23,6 +24,8 @@
 #include <unistd.h>
 
 #include <plstream.h>
+
+#include "ctgraph/io/folder.hpp"
 
 namespace ctgraph::plot {
 
@@ -219,14 +222,7 @@ inline void title_and_axes(plstream& pls, const std::string& title, const std::s
 
 }  // namespace detail
 
-/// Creates the folder (and parents) or throws std::runtime_error naming it and why (e.g. not writable, a file in the way).
-inline void ensure_folder(const std::filesystem::path& folder) {
-  std::error_code ec;
-  std::filesystem::create_directories(folder, ec);
-  if (!ec && !std::filesystem::is_directory(folder, ec)) ec = std::make_error_code(std::errc::not_a_directory);
-  if (!ec && ::access(folder.c_str(), W_OK | X_OK) != 0) ec = std::error_code(errno, std::generic_category());
-  if (ec) throw std::runtime_error(detail::message("cannot use folder ", detail::quoted(folder), ": ", ec.message()));
-}
+using ctgraph::ensure_folder;  // io/folder.hpp, which needs no PLplot
 
 /// Writes the bars as an 800x500 PNG, the labels under them; throws std::invalid_argument on bad input, std::runtime_error when the file cannot be written.
 inline void write_png(const bar_chart& chart, const std::filesystem::path& file) {
