@@ -1,7 +1,9 @@
-// Fixed-size loops against OpenBLAS on the products the graphs compute: where small_gemm_limit
-// comes from. Run: build/benchmarks/gemm_bench
+// The three kernels (fixed-size loops, register-blocked, OpenBLAS) on the products the graphs
+// compute, and one large product: where detail::gemm_kernel_for comes from.
+// Run: build/benchmarks/gemm_bench (OPENBLAS_CORETYPE=SKYLAKEX for its AVX-512 kernels)
 #include <benchmark/benchmark.h>
 
+#include "ctgraph/detail/register_gemm.hpp"
 #include "ctgraph/detail/small_gemm.hpp"
 #include <vector>
 extern "C" void openblas_set_num_threads(int);
@@ -9,6 +11,12 @@ template <bool TA, bool TB, std::size_t M, std::size_t N, std::size_t K>
 void small(benchmark::State& s) {
   std::vector<float> a(M*K, 0.5f), b(K*N, 0.25f), c(M*N);
   for (auto _ : s) { ctgraph::detail::small_gemm<TA, TB, true, M, N, K>(a.data(), b.data(), c.data()); benchmark::ClobberMemory(); }
+  s.counters["GF"] = benchmark::Counter(2.0*M*N*K*1e-9, benchmark::Counter::kIsIterationInvariantRate);
+}
+template <bool TA, bool TB, std::size_t M, std::size_t N, std::size_t K>
+void reg(benchmark::State& s) {
+  std::vector<float> a(M*K, 0.5f), b(K*N, 0.25f), c(M*N);
+  for (auto _ : s) { ctgraph::detail::register_gemm<TA, TB, true, M, N, K>(a.data(), b.data(), c.data()); benchmark::ClobberMemory(); }
   s.counters["GF"] = benchmark::Counter(2.0*M*N*K*1e-9, benchmark::Counter::kIsIterationInvariantRate);
 }
 template <bool TA, bool TB, std::size_t M, std::size_t N, std::size_t K>
@@ -20,6 +28,7 @@ void blas(benchmark::State& s) {
 }
 #define BOTH(TA, TB, M, N, K) \
   BENCHMARK(small<TA, TB, M, N, K>);  \
+  BENCHMARK(reg<TA, TB, M, N, K>);  \
   BENCHMARK(blas<TA, TB, M, N, K>);
 // iris: forward 120x4->10, 120x10->20; dX: 120x20 . (10x20)^T ; dW: (120x10)^T . 120x20
 BOTH(false,false,120,10,4) BOTH(false,false,120,20,10) BOTH(false,true,120,10,20) BOTH(true,false,10,20,120)
@@ -30,4 +39,6 @@ BOTH(false,false,256,20,20) BOTH(false,true,256,20,20) BOTH(true,false,20,20,256
 BOTH(false,false,256,100,20) BOTH(false,true,256,20,100) BOTH(true,false,20,100,256)
 // attention_column 64x32x32, 64x64x32, 64x1x64
 BOTH(false,false,64,32,32) BOTH(false,true,64,32,32) BOTH(true,false,32,32,64) BOTH(false,false,64,64,32) BOTH(false,true,64,32,64) BOTH(true,false,32,64,64)
+// a product larger than any graph's: where packing pays
+BOTH(false,false,512,512,512)
 BENCHMARK_MAIN();

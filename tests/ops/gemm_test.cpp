@@ -1,3 +1,4 @@
+#include <type_traits>
 #include <vector>
 
 #include <doctest/doctest.h>
@@ -16,7 +17,47 @@ void compare_with_blas() {
   ctgraph::detail::gemm<double>(TA, TB, M, N, K, a.data(), b.data(), expected.data(), Accumulate ? 1.0 : 0.0);
   for (std::size_t i = 0; i < c.size(); ++i) CHECK(c[i] == doctest::Approx(expected[i]).epsilon(1e-12));
 }
+
+/// register_gemm against OpenBLAS, in float and double (their vectors hold different counts), with a
+/// guard zone around C that must stay untouched: the tail columns write only what is theirs.
+template <bool TA, bool TB, bool Accumulate, std::size_t M, std::size_t N, std::size_t K, class S>
+void register_gemm_matches_blas() {
+  ctgraph::random_engine rng(M * 131 + N * 17 + K);
+  constexpr std::size_t guard = 64;
+  std::vector<S> a(M * K), b(K * N), c(M * N + 2 * guard, S(7)), expected(M * N);
+  for (S& v : a) v = S(rng.uniform(-1, 1));
+  for (S& v : b) v = S(rng.uniform(-1, 1));
+  for (std::size_t i = 0; i < M * N; ++i) c[guard + i] = expected[i] = S(rng.uniform(-1, 1));
+  ctgraph::detail::register_gemm<TA, TB, Accumulate, M, N, K>(a.data(), b.data(), c.data() + guard);
+  ctgraph::detail::gemm<S>(TA, TB, M, N, K, a.data(), b.data(), expected.data(), Accumulate ? S(1) : S(0));
+  const double tolerance = std::is_same_v<S, float> ? 1e-5 : 1e-12;
+  for (std::size_t i = 0; i < M * N; ++i)
+    CHECK(c[guard + i] == doctest::Approx(expected[i]).epsilon(tolerance).scale(1.0));
+  for (std::size_t i = 0; i < guard; ++i) {
+    CHECK(c[i] == S(7));
+    CHECK(c[guard + M * N + i] == S(7));
+  }
+}
+
+template <class S>
+void register_gemm_shapes() {
+  register_gemm_matches_blas<false, false, false, 7, 5, 3, S>();      // smaller than a tile every way
+  register_gemm_matches_blas<false, false, true, 256, 100, 20, S>();  // golden_feature's dense_1
+  register_gemm_matches_blas<false, true, true, 256, 20, 100, S>();   // its dx, through B^T
+  register_gemm_matches_blas<true, false, true, 20, 100, 256, S>();   // its dW, through A^T
+  register_gemm_matches_blas<false, false, false, 64, 32, 32, S>();   // attention_column
+  register_gemm_matches_blas<true, false, false, 32, 64, 64, S>();
+  register_gemm_matches_blas<false, false, true, 120, 20, 10, S>();   // iris
+  register_gemm_matches_blas<false, true, false, 13, 33, 17, S>();    // every kind of tail at once
+  register_gemm_matches_blas<false, false, true, 200, 8, 24, S>();    // SimpleChains' 24 -> 8
+  register_gemm_matches_blas<false, false, false, 31, 1, 9, S>();     // one column
+}
 }  // namespace
+
+TEST_CASE("register_gemm: A B, A B^T and A^T B equal OpenBLAS in float and double, and write only C") {
+  register_gemm_shapes<float>();
+  register_gemm_shapes<double>();
+}
 
 TEST_CASE("small_gemm: A B, A B^T and A^T B equal OpenBLAS, written or accumulated") {
   compare_with_blas<false, false, false, 7, 5, 3>();

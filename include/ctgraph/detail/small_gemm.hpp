@@ -1,6 +1,7 @@
 // Products of matrices whose sizes are compile-time constants, as plain loops the
-// compiler unrolls and vectorizes: below a size, they beat a call into OpenBLAS
-// (~100 ns of overhead per call, whatever the size). One shape of loop serves all
+// compiler unrolls and vectorizes: for the smallest summations and single columns they
+// beat the register-blocked kernel and a call into OpenBLAS (~100 ns of overhead per
+// call, whatever the size); fixed_gemm below picks the kernel. One shape of loop serves all
 // three products: a row of C lives in registers (acc, N wide) while a row of B
 // per step of k is added into it, scaled by one element of A:
 //   C = A B       acc += a[m, k] * b[k, :]
@@ -12,6 +13,7 @@
 #include <cstddef>
 
 #include "ctgraph/detail/gemm.hpp"
+#include "ctgraph/detail/register_gemm.hpp"
 
 namespace ctgraph::detail {
 
@@ -37,18 +39,31 @@ inline void small_gemm(const S* __restrict a, const S* __restrict b, S* __restri
   }
 }
 
-/// Products up to this many multiply-adds run as fixed-size loops; larger ones go to OpenBLAS.
-/// Measured on the graphs' own shapes (benchmarks/gemm_bench): the loops win 2-16x up to
-/// about 5,000 (32x6x6: 33 ns against 181 ns), tie near 8,000, and lose from 10,000 on
-/// (120x20x10: 0.9 us against 0.7 us; 256x20x20: 8.4 us against 2.5 us).
-inline constexpr std::size_t small_gemm_limit = 8192;
+/// Which kernel a product of these sizes runs on, from benchmarks/gemm_bench on the graphs' own
+/// shapes (Zen 5, one thread; register_gemm.hpp has the figures' story):
+///  - a summation shorter than 8 (K < 8) or a single column (N == 1): the plain loops above,
+///    whose C row stays in registers while a tile's loads and stores would dominate
+///    (120x10x4: 157 GFLOP/s against 48; 32x6x6: 74 against 37; 256x1x20: 13 against 9);
+///  - everything else up to 2^22 multiply-adds: register_gemm, 1.5-2.5x OpenBLAS with its AVX2
+///    kernels and ahead of its AVX-512 ones (256x100x20: 209 against 115 and 190; 64x32x32: 247
+///    against 103 and 182; 120x20x10: 133 against 72);
+///  - larger products, where packing pays for itself: OpenBLAS.
+enum class gemm_kernel { loops, registers, blas };
 
-/// C[M, N] = op(A) op(B) (+ C when Accumulate), by fixed-size loops or OpenBLAS, whichever is
-/// faster at that size.
+template <bool TransposeB, std::size_t M, std::size_t N, std::size_t K>
+inline constexpr gemm_kernel gemm_kernel_for =
+    K < 8 || N == 1                                     ? gemm_kernel::loops
+    : M * N * K <= (std::size_t{1} << 22) && (!TransposeB || K * N <= 16384) ? gemm_kernel::registers
+                                                        : gemm_kernel::blas;
+
+/// C[M, N] = op(A) op(B) (+ C when Accumulate), on whichever kernel is fastest at that size.
 template <bool TransposeA, bool TransposeB, bool Accumulate, std::size_t M, std::size_t N, std::size_t K, class S>
 inline void fixed_gemm(const S* a, const S* b, S* c) {
-  if constexpr (M * N * K <= small_gemm_limit)
+  constexpr gemm_kernel kernel = gemm_kernel_for<TransposeB, M, N, K>;
+  if constexpr (kernel == gemm_kernel::loops)
     small_gemm<TransposeA, TransposeB, Accumulate, M, N, K>(a, b, c);
+  else if constexpr (kernel == gemm_kernel::registers)
+    register_gemm<TransposeA, TransposeB, Accumulate, M, N, K>(a, b, c);
   else
     gemm<S>(TransposeA, TransposeB, M, N, K, a, b, c, Accumulate ? S(1) : S(0));
 }

@@ -1,0 +1,153 @@
+// Products of matrices with compile-time sizes, register-blocked, without packing:
+//   C[M, N] (+)= op(A) B        op(A) = A [M, K] or A^T (A stored [K, M]);  B [K, N]
+// C is cut into tiles of MR rows by NR columns, NR a few vectors wide. A tile's
+// accumulators live in registers for the whole k loop; each step of k loads one
+// row-piece of B (NR/lanes vectors) and broadcasts MR elements of A into MR x NR/lanes
+// FMAs. The operands are read where they lie in the workspace (rows of B contiguous,
+// A's elements one broadcast each), so nothing is copied. Columns past the last full
+// vector are loaded and stored with copies of just their width: no read or write
+// outside the matrices.
+//
+// Why this shape: the graphs' products are tall and narrow (256 x 20 x 100, 120 x 20 x 10,
+// 200 x 8 x 24): too small for OpenBLAS to amortise its packing and call overhead, too
+// large for the plain loops of small_gemm.hpp to keep their accumulators in registers.
+#pragma once
+
+#include <cstddef>
+#include <cstring>
+#include <type_traits>
+
+#if defined(__AVX512F__)
+#include <immintrin.h>
+#endif
+
+namespace ctgraph::detail {
+
+/// The vector width this build targets, in bytes (-march decides).
+#if defined(__AVX512F__)
+inline constexpr std::size_t vector_bytes = 64;
+#elif defined(__AVX__)
+inline constexpr std::size_t vector_bytes = 32;
+#else
+inline constexpr std::size_t vector_bytes = 16;
+#endif
+
+template <class S>
+struct simd {
+  static constexpr std::size_t lanes = vector_bytes / sizeof(S);
+  typedef S type __attribute__((vector_size(vector_bytes)));
+
+  /// The first `Count` values at p (the rest zero); with AVX-512, one masked load.
+  template <std::size_t Count>
+  static type load(const S* p) {
+    type v;
+    if constexpr (Count == lanes) {
+      std::memcpy(&v, p, sizeof v);
+#if defined(__AVX512F__)
+    } else if constexpr (std::is_same_v<S, float>) {
+      v = type(_mm512_maskz_loadu_ps(__mmask16((1u << Count) - 1), p));
+    } else if constexpr (std::is_same_v<S, double>) {
+      v = type(_mm512_maskz_loadu_pd(__mmask8((1u << Count) - 1), p));
+#endif
+    } else {
+      v = type{};
+      std::memcpy(&v, p, Count * sizeof(S));
+    }
+    return v;
+  }
+  /// Stores the first `Count` values of v at p, and nothing past them.
+  template <std::size_t Count>
+  static void store(S* p, const type& v) {
+    if constexpr (Count == lanes) {
+      std::memcpy(p, &v, sizeof v);
+#if defined(__AVX512F__)
+    } else if constexpr (std::is_same_v<S, float>) {
+      _mm512_mask_storeu_ps(p, __mmask16((1u << Count) - 1), __m512(v));
+    } else if constexpr (std::is_same_v<S, double>) {
+      _mm512_mask_storeu_pd(p, __mmask8((1u << Count) - 1), __m512d(v));
+#endif
+    } else {
+      std::memcpy(p, &v, Count * sizeof(S));
+    }
+  }
+};
+
+/// Rows [m0, m0 + MR) x columns [n0, n0 + Cols) of C, Cols <= NV * lanes.
+template <bool TransposeA, bool Accumulate, std::size_t M, std::size_t N, std::size_t K, std::size_t MR,
+          std::size_t Cols, class S>
+inline void register_tile(const S* __restrict a, const S* __restrict b, S* __restrict c, std::size_t m0,
+                          std::size_t n0) {
+  using V = typename simd<S>::type;
+  constexpr std::size_t L = simd<S>::lanes;
+  constexpr std::size_t NV = (Cols + L - 1) / L;
+  constexpr std::size_t last = Cols - (NV - 1) * L;  // columns in the last vector
+  V acc[MR][NV];
+#pragma GCC unroll 16
+  for (std::size_t r = 0; r < MR; ++r)
+#pragma GCC unroll 8
+    for (std::size_t v = 0; v < NV; ++v) {
+      const S* cp = c + (m0 + r) * N + n0 + v * L;
+      if constexpr (Accumulate)
+        acc[r][v] = v + 1 < NV ? simd<S>::template load<L>(cp) : simd<S>::template load<last>(cp);
+      else
+        acc[r][v] = V{};
+    }
+  for (std::size_t k = 0; k < K; ++k) {
+    V bv[NV];
+#pragma GCC unroll 8
+    for (std::size_t v = 0; v < NV; ++v) {
+      const S* bp = b + k * N + n0 + v * L;
+      bv[v] = v + 1 < NV ? simd<S>::template load<L>(bp) : simd<S>::template load<last>(bp);
+    }
+#pragma GCC unroll 16
+    for (std::size_t r = 0; r < MR; ++r) {
+      const S ar = TransposeA ? a[k * M + m0 + r] : a[(m0 + r) * K + k];
+#pragma GCC unroll 8
+      for (std::size_t v = 0; v < NV; ++v) acc[r][v] += ar * bv[v];
+    }
+  }
+#pragma GCC unroll 16
+  for (std::size_t r = 0; r < MR; ++r)
+#pragma GCC unroll 8
+    for (std::size_t v = 0; v < NV; ++v) {
+      S* cp = c + (m0 + r) * N + n0 + v * L;
+      if (v + 1 < NV)
+        simd<S>::template store<L>(cp, acc[r][v]);
+      else
+        simd<S>::template store<last>(cp, acc[r][v]);
+    }
+}
+
+/// Every row of C for the columns [n0, n0 + Cols): full tiles of MR rows, then the rest.
+template <bool TransposeA, bool Accumulate, std::size_t M, std::size_t N, std::size_t K, std::size_t MR,
+          std::size_t Cols, class S>
+inline void register_panel(const S* a, const S* b, S* c, std::size_t n0) {
+  constexpr std::size_t full = M / MR * MR;
+  for (std::size_t m0 = 0; m0 < full; m0 += MR) register_tile<TransposeA, Accumulate, M, N, K, MR, Cols>(a, b, c, m0, n0);
+  if constexpr (M % MR != 0) register_tile<TransposeA, Accumulate, M, N, K, M % MR, Cols>(a, b, c, full, n0);
+}
+
+/// The tile this build uses: 2 vectors of columns by 6 rows (12 accumulators, with B's two
+/// vectors and a broadcast 15 registers: within AVX2's 16 as AVX-512's 32).
+inline constexpr std::size_t register_rows = 6, register_vectors = 2;
+
+/// C[M, N] = op(A) op(B) (+ C when Accumulate), register-blocked; op(X) = X^T when TransposeX.
+/// B^T (B stored [N, K]) is transposed once into a buffer on the stack, K x N values.
+template <bool TransposeA, bool TransposeB, bool Accumulate, std::size_t M, std::size_t N, std::size_t K, class S>
+inline void register_gemm(const S* a, const S* b, S* c) {
+  static_assert(!(TransposeA && TransposeB), "ctgraph: internal: A^T B^T is not a product the graphs need");
+  if constexpr (TransposeB) {
+    alignas(64) S bt[K * N];
+    for (std::size_t n = 0; n < N; ++n)
+      for (std::size_t k = 0; k < K; ++k) bt[k * N + n] = b[n * K + k];
+    register_gemm<TransposeA, false, Accumulate, M, N, K>(a, bt, c);
+  } else {
+    constexpr std::size_t NR = register_vectors * simd<S>::lanes;
+    constexpr std::size_t full = N / NR * NR;
+    for (std::size_t n0 = 0; n0 < full; n0 += NR)
+      register_panel<TransposeA, Accumulate, M, N, K, register_rows, NR>(a, b, c, n0);
+    if constexpr (N % NR != 0) register_panel<TransposeA, Accumulate, M, N, K, register_rows, N % NR>(a, b, c, full);
+  }
+}
+
+}  // namespace ctgraph::detail
