@@ -11,6 +11,7 @@
 // Why this shape: the graphs' products are tall and narrow (256 x 20 x 100, 120 x 20 x 10,
 // 200 x 8 x 24): too small for OpenBLAS to amortise its packing and call overhead, too
 // large for the plain loops of small_gemm.hpp to keep their accumulators in registers.
+// Its speed against both is measured in benchmarks/gemm_bench (figures in small_gemm.hpp).
 #pragma once
 
 #include <cstddef>

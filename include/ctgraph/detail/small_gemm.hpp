@@ -40,20 +40,20 @@ inline void small_gemm(const S* __restrict a, const S* __restrict b, S* __restri
 }
 
 /// Which kernel a product of these sizes runs on, from benchmarks/gemm_bench on the graphs' own
-/// shapes (Zen 5, one thread; register_gemm.hpp has the figures' story):
+/// shapes (Zen 5, one thread, GFLOP/s; OpenBLAS with its AVX2 / AVX-512 kernels):
 ///  - a summation shorter than 8 (K < 8) or a single column (N == 1): the plain loops above,
 ///    whose C row stays in registers while a tile's loads and stores would dominate
-///    (120x10x4: 157 GFLOP/s against 48; 32x6x6: 74 against 37; 256x1x20: 13 against 9);
-///  - everything else up to 2^22 multiply-adds: register_gemm, 1.5-2.5x OpenBLAS with its AVX2
-///    kernels and ahead of its AVX-512 ones (256x100x20: 209 against 115 and 190; 64x32x32: 247
-///    against 103 and 182; 120x20x10: 133 against 72);
-///  - larger products, where packing pays for itself: OpenBLAS.
+///    (120x10x4: 157 against 48; 32x6x6: 74 against 37; 256x1x20: 13 against 9);
+///  - everything else up to 2^24 multiply-adds: register_gemm (256x100x20: 210 against 116 / 199;
+///    64x32x32: 258 against 107 / 237; 120x20x10: 133 against 73 / 92);
+///  - larger products: OpenBLAS, whose packing keeps big operands in cache (at 512^3 the two
+///    already tie: 238 against 248 with its AVX-512 kernels).
 enum class gemm_kernel { loops, registers, blas };
 
 template <bool TransposeB, std::size_t M, std::size_t N, std::size_t K>
 inline constexpr gemm_kernel gemm_kernel_for =
     K < 8 || N == 1                                     ? gemm_kernel::loops
-    : M * N * K <= (std::size_t{1} << 22) && (!TransposeB || K * N <= 16384) ? gemm_kernel::registers
+    : M * N * K <= (std::size_t{1} << 24) && (!TransposeB || K * N <= 16384) ? gemm_kernel::registers
                                                         : gemm_kernel::blas;
 
 /// C[M, N] = op(A) op(B) (+ C when Accumulate), on whichever kernel is fastest at that size.
