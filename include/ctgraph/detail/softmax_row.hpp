@@ -6,14 +6,49 @@
 
 #include <algorithm>
 #include <cstddef>
+#include <type_traits>
 
 #include "ctgraph/detail/fast_math.hpp"
+#include "ctgraph/detail/simd_math.hpp"
 
 namespace ctgraph::detail {
+
+/// Rows of float this long are softmaxed in registers, a few vectors at a time.
+template <class S, std::size_t N, std::size_t Stride>
+inline constexpr bool softmax_in_registers = std::is_same_v<S, float> && Stride == 1 && N <= 4 * simd<float>::lanes;
+
+/// A row of N floats as vectors: loaded whole, the last one masked (its missing lanes `fill`).
+template <std::size_t N>
+struct float_row {
+  static constexpr std::size_t L = simd<float>::lanes, count = (N + L - 1) / L, last = N - (count - 1) * L;
+  float_vector v[count];
+
+  float_row(const float* p, float fill) {
+    for (std::size_t i = 0; i + 1 < count; ++i) v[i] = simd<float>::load<L>(p + i * L);
+    v[count - 1] = simd<float>::load<last>(p + (count - 1) * L);
+    if constexpr (last != L) v[count - 1] = first_lanes<last>() ? v[count - 1] : float_vector{} + fill;
+  }
+  void store(float* p) const {
+    for (std::size_t i = 0; i + 1 < count; ++i) simd<float>::store<L>(p + i * L, v[i]);
+    simd<float>::store<last>(p + (count - 1) * L, v[count - 1]);
+  }
+};
 
 /// y = softmax(x) over n elements `stride` apart; y may be x.
 template <std::size_t N, std::size_t Stride = 1, class S>
 inline void softmax_forward(const S* x, S* y) {
+  if constexpr (softmax_in_registers<S, N, Stride>) {
+    float_row<N> row(x, -1e30f);  // lanes past the row: exp() of them is 0
+    float_vector top = row.v[0];
+    for (std::size_t i = 1; i < row.count; ++i) top = top > row.v[i] ? top : row.v[i];
+    const float peak = lanes_max(top);
+    float_vector total{};
+    for (std::size_t i = 0; i < row.count; ++i) total += (row.v[i] = exp_vector(row.v[i] - peak));
+    const float sum = lanes_sum(total);
+    for (std::size_t i = 0; i < row.count; ++i) row.v[i] /= sum;
+    row.store(y);
+    return;
+  }
   S peak = x[0];
   for (std::size_t k = 1; k < N; ++k) peak = std::max(peak, x[k * Stride]);
   S total = 0;
@@ -24,6 +59,22 @@ inline void softmax_forward(const S* x, S* y) {
 /// dx (+)= y (g - sum g y) over n elements `stride` apart; dx may be g when not accumulating.
 template <std::size_t N, std::size_t Stride, bool Accumulate, class S>
 inline void softmax_backward(const S* y, const S* g, S* dx) {
+  if constexpr (softmax_in_registers<S, N, Stride>) {
+    const float_row<N> yr(y, 0.0f);
+    float_row<N> gr(g, 0.0f);
+    float_vector dots{};
+    for (std::size_t i = 0; i < yr.count; ++i) dots += gr.v[i] * yr.v[i];
+    const float dot = lanes_sum(dots);
+    if constexpr (Accumulate) {
+      float_row<N> d(dx, 0.0f);
+      for (std::size_t i = 0; i < yr.count; ++i) d.v[i] += yr.v[i] * (gr.v[i] - dot);
+      d.store(dx);
+    } else {
+      for (std::size_t i = 0; i < yr.count; ++i) gr.v[i] = yr.v[i] * (gr.v[i] - dot);
+      gr.store(dx);
+    }
+    return;
+  }
   S dot = 0;
   for (std::size_t k = 0; k < N; ++k) dot += g[k * Stride] * y[k * Stride];
   for (std::size_t k = 0; k < N; ++k) {

@@ -1,0 +1,82 @@
+#include <algorithm>
+#include <cmath>
+#include <vector>
+
+#include <doctest/doctest.h>
+
+#include <ctgraph/ctgraph.hpp>
+
+#include "ctgraph/detail/simd_math.hpp"
+#include "ctgraph/detail/softmax_row.hpp"
+
+namespace {
+
+using ctgraph::detail::simd;
+
+/// softmax forward and backward of one row in float (the register path) against double (the
+/// scalar loops), in place as the affine epilogue calls them, with a guard after the row.
+template <std::size_t N>
+void softmax_row_matches_double() {
+  static_assert(ctgraph::detail::softmax_in_registers<float, N, 1>);
+  ctgraph::random_engine rng(N);
+  constexpr std::size_t guard = 32;
+  std::vector<float> x(N + guard, 5.0f), g(N + guard, 5.0f), dx(N + guard, 5.0f);
+  std::vector<double> xd(N), yd(N), gd(N), dxd(N, 0.0);
+  for (std::size_t i = 0; i < N; ++i) {
+    xd[i] = x[i] = float(rng.uniform(-30, 30));
+    gd[i] = g[i] = float(rng.uniform(-1, 1));
+    dx[i] = 0.25f;
+  }
+  ctgraph::detail::softmax_forward<N>(xd.data(), yd.data());
+  ctgraph::detail::softmax_forward<N>(x.data(), x.data());  // y over x
+  // float's rounding, relative to the row's largest value (an exp of -50 keeps fewer digits)
+  const auto close = [](const std::vector<double>& want, double got, std::size_t i, double tolerance) {
+    double largest = 0;
+    for (double w : want) largest = std::max(largest, std::abs(w));
+    return std::abs(got - want[i]) <= tolerance * std::max(largest, 1e-30);
+  };
+  for (std::size_t i = 0; i < N; ++i) CHECK_MESSAGE(close(yd, x[i], i, 1e-6), x[i], " vs ", yd[i]);
+  for (std::size_t i = 0; i < N; ++i) xd[i] = x[i];  // the float y, so that only backward is compared
+
+  ctgraph::detail::softmax_backward<N, 1, false>(xd.data(), gd.data(), dxd.data());
+  ctgraph::detail::softmax_backward<N, 1, true>(x.data(), g.data(), dx.data());   // accumulated onto 0.25
+  ctgraph::detail::softmax_backward<N, 1, false>(x.data(), g.data(), g.data());  // dx over g
+  double dot = 0;
+  for (std::size_t i = 0; i < N; ++i) dot += xd[i] * gd[i];
+  for (std::size_t i = 0; i < N; ++i) {
+    // y (g - dot) in float: g - dot rounds to float's epsilon of the larger of the two
+    const double bound = 4e-7 * xd[i] * (std::abs(gd[i]) + std::abs(dot)) + 1e-7 * std::abs(dxd[i]);
+    CHECK_MESSAGE(std::abs(g[i] - dxd[i]) <= bound, g[i], " vs ", dxd[i]);
+    CHECK(dx[i] == doctest::Approx(0.25 + dxd[i]).epsilon(1e-6));
+  }
+  for (std::size_t i = N; i < N + guard; ++i) {
+    CHECK(x[i] == 5.0f);
+    CHECK(g[i] == 5.0f);
+    CHECK(dx[i] == 5.0f);
+  }
+}
+
+}  // namespace
+
+TEST_CASE("exp_vector: equals exp_float in every lane, underflow and overflow included") {
+  constexpr std::size_t L = simd<float>::lanes;
+  std::size_t differ = 0, checked = 0;
+  for (double start = -100; start < 100; start += 0.0137 * L) {
+    ctgraph::detail::float_vector v;
+    for (std::size_t l = 0; l < L; ++l) v[l] = float(start + 0.0137 * double(l));
+    const auto e = ctgraph::detail::exp_vector(v);
+    for (std::size_t l = 0; l < L; ++l, ++checked) differ += e[l] != ctgraph::detail::exp_float(v[l]);
+  }
+  CHECK(checked > 10'000);
+  CHECK(differ == 0);
+}
+
+TEST_CASE("softmax rows in registers: equal the double loops in float, in place, writing only the row") {
+  softmax_row_matches_double<1>();
+  softmax_row_matches_double<3>();
+  softmax_row_matches_double<10>();
+  softmax_row_matches_double<simd<float>::lanes>();
+  softmax_row_matches_double<20>();
+  softmax_row_matches_double<33>();
+  softmax_row_matches_double<4 * simd<float>::lanes>();
+}
