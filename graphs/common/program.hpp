@@ -7,7 +7,6 @@
 #include <cstdio>
 #include <ctgraph/ctgraph.hpp>
 #include <filesystem>
-#include <fstream>
 #include <optional>
 #include <string>
 #include <vector>
@@ -67,16 +66,11 @@ class results {
       std::printf("%-*s  %14s  %16s\n", int(width), r.metric.c_str(), r.ours.c_str(), r.tutorial.c_str());
   }
 
-  /// graph, metric, ctgraph, tutorial: one row per line, written to a temporary file and renamed.
+  /// graph, metric, ctgraph, tutorial: one row per line, written atomically.
   void write_tsv(const std::filesystem::path& file) const {
-    const auto temporary = std::filesystem::path(file).concat(".tmp");
-    {
-      std::ofstream out(temporary);
-      for (const auto& r : rows_) out << graph_ << '\t' << r.metric << '\t' << r.ours << '\t' << r.tutorial << '\n';
-      out.flush();
-      if (!out) throw std::runtime_error("cannot write '" + temporary.string() + "'");
-    }
-    std::filesystem::rename(temporary, file);
+    std::string text;
+    for (const auto& r : rows_) text += graph_ + '\t' + r.metric + '\t' + r.ours + '\t' + r.tutorial + '\n';
+    ctgraph::detail::write_atomically<std::runtime_error>(file, text, file.string() + ": cannot save: ");
   }
 
  private:

@@ -35,4 +35,4 @@
 #include "ctgraph/io/progress.hpp"
 #include "ctgraph/io/plot.hpp"
 #include "ctgraph/io/csv.hpp"
-#include "ctgraph/io/npz.hpp"
+#include "ctgraph/io/weights.hpp"
