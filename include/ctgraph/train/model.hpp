@@ -155,13 +155,26 @@ class model {
     return total;
   }
 
-  /// One training step: compute_gradients, then one optimizer update of every parameter.
+  /// One optimizer update of every parameter from gradients(): the second half of a training step.
+  template <class Optimizer>
+  void update(const Optimizer& optimizer) {
+    optimizer.update(params(), param_grads(), state(), parameter_count, ++step_);
+  }
+
+  /// One training step: compute_gradients, then update.
   template <class Loss, class Optimizer>
   double train_step(const Loss& loss, const Optimizer& optimizer, std::size_t count = Batch) {
     const double total = compute_gradients(loss, count);
-    optimizer.update(params(), param_grads(), state(), parameter_count, ++step_);
+    update(optimizer);
     return total;
   }
+
+  /// The optimizer's state (Adam's m then v, parameter_count each) and its step count: with
+  /// parameters(), all that a checkpoint needs for the next update to be the one it would have been.
+  std::span<Scalar> optimizer_state() { return {state(), 2 * parameter_count}; }
+  std::span<const Scalar> optimizer_state() const { return {state(), 2 * parameter_count}; }
+  std::uint64_t steps() const { return step_; }
+  void set_steps(std::uint64_t steps) { step_ = steps; }
 
   /// Every parameter's name (Keras style), shape and place in parameters().
   static std::vector<parameter_info> parameter_table() {
