@@ -44,7 +44,11 @@ class stop_on_signals {
     detail::stop_signal = 0;
     struct sigaction action {};
     action.sa_handler = &detail::on_stop_signal;
+    // Each blocks the other while its handler runs: a second signal is then handled after the first, never
+    // inside it, and sees the flag the first set.
     sigemptyset(&action.sa_mask);
+    sigaddset(&action.sa_mask, SIGINT);
+    sigaddset(&action.sa_mask, SIGTERM);
     action.sa_flags = SA_RESTART;  // a write in progress goes on; fit reads the flag
     ::sigaction(SIGINT, &action, &old_int_);
     ::sigaction(SIGTERM, &action, &old_term_);
