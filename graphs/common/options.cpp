@@ -5,6 +5,7 @@
 #include <CLI/CLI.hpp>
 #include <cstdio>
 #include <ctgraph/io/plot.hpp>
+#include <ctgraph/train/model.hpp>
 #include <optional>
 
 namespace program {
@@ -77,6 +78,7 @@ std::variant<common_options, int> parse(int argc, char** argv, const command_lin
     return 2;
   }
   o.skip_divergent = divergence == "skip";
+  ctgraph::set_blas_threads(1);  // the graphs' small products run fastest on one OpenBLAS thread
   o.name = line.name;
   if (line.two_nets && (!o.load.empty() || !o.save.empty() || !o.checkpoint.empty() || !o.resume.empty()) &&
       o.model == "both") {
