@@ -5,6 +5,7 @@
 #include <doctest/doctest.h>
 
 #include <sys/resource.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <bit>
@@ -261,4 +262,23 @@ TEST_CASE("fit: skip_batch leaves out the batches that are not finite, and train
   const auto clean = fit(without, mean_squared_error{}, keras_adam(0.01), nine, {.epochs = 2, .shuffle = false});
   CHECK(bits(skipping.parameters()) == bits(without.parameters()));
   CHECK(history[1].loss == clean[1].loss);
+}
+
+TEST_CASE("interrupt: a second signal while a file is written ends the process at once, removing the temporary") {
+  temp_dir dir;
+  const pid_t child = ::fork();
+  REQUIRE(child >= 0);
+  if (child == 0) {
+    stop_on_signals guard;
+    detail::atomic_file<std::runtime_error> file(dir.path / "w.npz", "");
+    file.write("half of a file");
+    std::raise(SIGINT);   // the first: a request to stop after the step
+    std::raise(SIGTERM);  // the second: now
+    ::_exit(0);           // not reached
+  }
+  int status = 0;
+  REQUIRE(::waitpid(child, &status, 0) == child);
+  CHECK(WIFEXITED(status));
+  CHECK(WEXITSTATUS(status) == 128 + SIGTERM);
+  CHECK(fs::is_empty(dir.path));
 }

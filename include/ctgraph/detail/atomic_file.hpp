@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <atomic>
 #include <cerrno>
+#include <csignal>
 #include <cstdio>
 #include <filesystem>
 #include <string>
@@ -17,6 +18,11 @@
 #include <unistd.h>
 
 namespace ctgraph::detail {
+
+/// The temporary being written, for a signal handler that ends the process at once (train/interrupt.hpp)
+/// to remove: a NUL-terminated path, valid while pending_temp_set is 1.
+inline char pending_temp[4096] = {};
+inline volatile std::sig_atomic_t pending_temp_set = 0;
 
 /// A temporary beside `target`, renamed over it by commit(); gone if commit() is never reached.
 /// Errors are thrown as Error(prefix + what went wrong).
@@ -39,6 +45,11 @@ class atomic_file {
       fd_ = ::open(path_.c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
       if (fd_ < 0 && (errno != EEXIST || attempt >= 1000))
         fail("cannot create a temporary file in " + folder_.string() + ": " + std::generic_category().message(errno));
+    }
+    if (path_.native().size() < sizeof pending_temp && pending_temp_set == 0) {
+      std::copy_n(path_.c_str(), path_.native().size() + 1, pending_temp);
+      pending_temp_set = 1;
+      registered_ = true;
     }
   }
   atomic_file(const atomic_file&) = delete;
@@ -66,6 +77,7 @@ class atomic_file {
     if (closed != 0) fail_with_errno("cannot close");
     if (::rename(path_.c_str(), target_.c_str()) != 0) fail_with_errno("cannot rename to it");
     committed_ = true;
+    unregister();
     // Flush the folder too, so that the rename survives a crash; not every file system allows it.
     if (const int dir = ::open(folder_.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC); dir >= 0) {
       (void)::fsync(dir);
@@ -87,12 +99,17 @@ class atomic_file {
     fd_ = -1;
     if (!committed_ && !path_.empty()) ::unlink(path_.c_str());
     path_.clear();
+    unregister();
+  }
+  void unregister() {
+    if (registered_) pending_temp_set = 0;
+    registered_ = false;
   }
 
   std::filesystem::path target_, folder_, path_;
   std::string prefix_;
   int fd_ = -1;
-  bool committed_ = false;
+  bool committed_ = false, registered_ = false;
 };
 
 /// Writes `bytes` to `file` atomically; an Error(prefix + why) if it cannot.

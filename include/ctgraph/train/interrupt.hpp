@@ -3,7 +3,8 @@
 // fit() reads it after each step (one load, no allocation), finishes that step,
 // writes its checkpoint if it has one, and throws fit_interrupted, so that the
 // program can save and exit with 128 + the signal (130, 143). A second signal
-// ends the process at once (_exit), touching no file.
+// ends the process at once (_exit), touching no file: a temporary being written is removed, its
+// target stays as it was.
 #pragma once
 
 #include <csignal>
@@ -13,13 +14,18 @@
 
 #include <unistd.h>
 
+#include "ctgraph/detail/atomic_file.hpp"
+
 namespace ctgraph {
 
 namespace detail {
 inline volatile std::sig_atomic_t stop_signal = 0;
 
 inline void on_stop_signal(int signal) {
-  if (stop_signal != 0) ::_exit(128 + signal);  // the second: at once, async-signal-safe
+  if (stop_signal != 0) {  // the second: at once, with async-signal-safe calls only
+    if (pending_temp_set) ::unlink(pending_temp);  // a file being written: its temporary goes, the target stays
+    ::_exit(128 + signal);
+  }
   stop_signal = signal;
 }
 }  // namespace detail
