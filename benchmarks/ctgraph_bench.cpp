@@ -81,4 +81,7 @@ const bool registered = [] {
 
 }  // namespace
 
+// One OpenBLAS thread, as the programs use (the library leaves the count to its caller).
+static const int one_blas_thread = (ctgraph::set_blas_threads(1), 1);
+
 BENCHMARK_MAIN();

@@ -10,6 +10,7 @@
 #include "protocol.hpp"
 
 int main(int argc, char** argv) {
+  ctgraph::set_blas_threads(1);  // one thread, as every peer is measured
   const auto arguments = bench::parse_peer_arguments(argc, argv, "ctgraph_peer", true);
   if (!arguments) return 2;
   const std::string& graph = arguments->graph;

@@ -34,7 +34,7 @@ int main(int argc, char** argv) {
         train.size(), validation.size(), ac::batch, epochs, static_cast<unsigned long long>(common.seed));
     model_type net(common.seed);
     program::load_if_asked(net, common);
-    const auto history = ctgraph::fit(net, ctgraph::binary_crossentropy{}, ctgraph::keras_adam(), train,
+    const auto history = program::fit(net, common, ctgraph::binary_crossentropy{}, ctgraph::keras_adam(), train,
                                       {.epochs = epochs, .shuffle = !common.no_shuffle, .seed = common.seed + 1},
                                       ctgraph::binary_accuracy{}, ctgraph::console_progress(epochs));
     program::save_if_asked(net, common);
@@ -60,6 +60,8 @@ int main(int argc, char** argv) {
     program::write_loss_curve(common.out / "loss.png", "attention_column: training loss", {{"attention net", history}});
     table.write_tsv(common.out / "results.tsv");
     return 0;
+  } catch (const program::exit_now& e) {
+    return e.code;
   } catch (const std::exception& e) {
     std::fprintf(stderr, "attention_column: %s\n", e.what());
     return 1;

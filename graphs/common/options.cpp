@@ -5,6 +5,7 @@
 #include <CLI/CLI.hpp>
 #include <cstdio>
 #include <ctgraph/io/folder.hpp>
+#include <ctgraph/train/model.hpp>
 #include <optional>
 
 namespace program {
@@ -55,6 +56,17 @@ std::variant<common_options, int> parse(int argc, char** argv, const command_lin
   app.add_option("--load", o.load, "start from these weights (.npz, one array per parameter name)")
       ->check(CLI::ExistingFile);
   app.add_option("--save", o.save, "write the trained weights here (.npz), atomically");
+  app.add_option("--checkpoint", o.checkpoint,
+                 "write a checkpoint (weights, optimizer, data order, epoch) into this folder after every epoch, "
+                 "and on SIGINT/SIGTERM");
+  app.add_option("--resume", o.resume, "go on from the checkpoint in this folder, to --epochs in all")
+      ->check(CLI::ExistingDirectory);
+  std::string divergence = "stop";
+  app.add_option("--on-divergence", divergence,
+                 "when a batch's loss or gradient is NaN or infinite: stop (keeping the last finite weights) or skip "
+                 "that batch")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"stop", "skip"}));
   app.add_flag("--no-shuffle", o.no_shuffle,
                "keep the training data's order, e.g. to compare step by step with another framework");
   try {
@@ -65,12 +77,34 @@ std::variant<common_options, int> parse(int argc, char** argv, const command_lin
     std::fprintf(stderr, "%s: %s\nRun with --help for the options.\n", line.name.c_str(), e.what());
     return 2;
   }
-  if (line.two_nets && (!o.load.empty() || !o.save.empty()) && o.model == "both") {
+  o.skip_divergent = divergence == "skip";
+  ctgraph::set_blas_threads(1);  // the graphs' small products run fastest on one OpenBLAS thread
+  o.name = line.name;
+  if (line.two_nets && (!o.load.empty() || !o.save.empty() || !o.checkpoint.empty() || !o.resume.empty()) &&
+      o.model == "both") {
     std::fprintf(stderr,
-                 "%s: --load and --save need --model baseline or --model attention (the two nets have "
-                 "different parameters)\n",
+                 "%s: --load, --save, --checkpoint and --resume need --model baseline or --model attention (the two "
+                 "nets have different parameters)\n",
                  line.name.c_str());
     return 2;
+  }
+  if (!o.load.empty() && !o.resume.empty()) {
+    std::fprintf(stderr, "%s: --load and --resume exclude each other (a checkpoint holds the weights)\n",
+                 line.name.c_str());
+    return 2;
+  }
+  if (!o.resume.empty() && !std::filesystem::exists(o.resume / "checkpoint.npz")) {
+    std::fprintf(stderr, "%s: --resume: folder '%s' holds no checkpoint.npz\n", line.name.c_str(),
+                 o.resume.string().c_str());
+    return 2;
+  }
+  if (!o.checkpoint.empty()) {
+    try {
+      ctgraph::ensure_folder(o.checkpoint);
+    } catch (const std::exception& e) {
+      std::fprintf(stderr, "%s: --checkpoint: %s\n", line.name.c_str(), e.what());
+      return 2;
+    }
   }
   try {
     ctgraph::ensure_folder(o.out);

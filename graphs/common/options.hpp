@@ -19,7 +19,10 @@ struct common_options {
   std::filesystem::path out;          // charts and results.tsv; default out/<graph>
   std::filesystem::path train, test;  // the user's CSV files, in place of the generated data
   std::filesystem::path load, save;   // weights (.npz)
+  std::filesystem::path checkpoint, resume;  // folders of checkpoint.npz
+  bool skip_divergent = false;               // --on-divergence skip
   bool no_shuffle = false;
+  std::string name;  // the program's, for messages
 };
 
 /// What a program's command line offers, and its defaults.

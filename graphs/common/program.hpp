@@ -8,7 +8,6 @@
 #include <cstdio>
 #include <ctgraph/ctgraph.hpp>
 #include <filesystem>
-#include <fstream>
 #include <optional>
 #include <string>
 #include <vector>
@@ -43,6 +42,42 @@ void save_if_asked(const Model& net, const common_options& o) {
   std::printf("wrote %s\n", o.save.string().c_str());
 }
 
+/// Ends a program early with this exit code: after an interrupted training run, 128 + the signal.
+struct exit_now {
+  int code;
+};
+
+/// ctgraph::fit with the command line's --checkpoint, --resume and --on-divergence. A SIGINT or SIGTERM
+/// stops it after the current step: the checkpoint (or else the --save file) is written, the program says
+/// where, and exit_now{130 or 143} ends it. A second signal ends the process at once, writing nothing.
+template <class Model, class Loss, class Optimizer, class Metric = ctgraph::no_metric,
+          class Progress = ctgraph::no_progress>
+std::vector<ctgraph::epoch_stats> fit(Model& net, const common_options& o, const Loss& loss, const Optimizer& optimizer,
+                                      const ctgraph::dataset<float>& data, ctgraph::fit_options options,
+                                      Metric metric = {}, Progress&& progress = {}) {
+  options.checkpoint = o.checkpoint;
+  options.resume = o.resume;
+  options.divergence = o.skip_divergent ? ctgraph::on_divergence::skip_batch : ctgraph::on_divergence::stop;
+  if (!o.resume.empty()) std::printf("Resuming from %s\n", ctgraph::checkpoint_file(o.resume).string().c_str());
+  const ctgraph::stop_on_signals guard;  // also while the --save file is written below: a second signal ends it
+  try {
+    return ctgraph::fit(net, loss, optimizer, data, options, metric, std::forward<Progress>(progress));
+  } catch (const ctgraph::fit_interrupted& e) {
+    std::string where;
+    if (!e.checkpoint.empty()) {
+      where = "wrote " + e.checkpoint.string() + " (go on with --resume " + o.checkpoint.string() + ")";
+    } else if (!o.save.empty()) {
+      ctgraph::save_weights(net, o.save);
+      where = "wrote " + o.save.string();
+    } else {
+      where = "nothing written (no --checkpoint or --save)";
+    }
+    std::fflush(stdout);
+    std::fprintf(stderr, "\n%s: %s; %s\n", o.name.c_str(), e.what(), where.c_str());
+    throw exit_now{128 + e.signal};
+  }
+}
+
 /// A number as the results table shows it.
 inline std::string show(double v, const char* format = "%.4g") {
   if (std::isnan(v)) return "-";
@@ -68,16 +103,11 @@ class results {
       std::printf("%-*s  %14s  %16s\n", int(width), r.metric.c_str(), r.ours.c_str(), r.tutorial.c_str());
   }
 
-  /// graph, metric, ctgraph, tutorial: one row per line, written to a temporary file and renamed.
+  /// graph, metric, ctgraph, tutorial: one row per line, written atomically.
   void write_tsv(const std::filesystem::path& file) const {
-    const auto temporary = std::filesystem::path(file).concat(".tmp");
-    {
-      std::ofstream out(temporary);
-      for (const auto& r : rows_) out << graph_ << '\t' << r.metric << '\t' << r.ours << '\t' << r.tutorial << '\n';
-      out.flush();
-      if (!out) throw std::runtime_error("cannot write '" + temporary.string() + "'");
-    }
-    std::filesystem::rename(temporary, file);
+    std::string text;
+    for (const auto& r : rows_) text += graph_ + '\t' + r.metric + '\t' + r.ours + '\t' + r.tutorial + '\n';
+    ctgraph::detail::write_atomically<std::runtime_error>(file, text, file.string() + ": cannot save: ");
   }
 
  private:

@@ -32,7 +32,7 @@ int main(int argc, char** argv) {
         train.size(), test.size(), da::batch, epochs);
     model_type net(common.seed);
     program::load_if_asked(net, common);
-    const auto history = ctgraph::fit(net, ctgraph::mean_squared_error{}, ctgraph::keras_adam(), train,
+    const auto history = program::fit(net, common, ctgraph::mean_squared_error{}, ctgraph::keras_adam(), train,
                                       {.epochs = epochs, .shuffle = !common.no_shuffle, .seed = common.seed + 1},
                                       ctgraph::no_metric{}, ctgraph::console_progress(epochs));
     program::save_if_asked(net, common);
@@ -73,6 +73,8 @@ int main(int argc, char** argv) {
                               {{"attention MLP", history}});
     table.write_tsv(common.out / "results.tsv");
     return 0;
+  } catch (const program::exit_now& e) {
+    return e.code;
   } catch (const std::exception& e) {
     std::fprintf(stderr, "digits_attention: %s\n", e.what());
     return 1;

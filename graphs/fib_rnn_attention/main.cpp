@@ -20,7 +20,7 @@ outcome train(const ctgraph::dataset<float>& train_set, const ctgraph::dataset<f
   model_type net(common.seed);
   program::load_if_asked(net, common);
   outcome o;
-  o.history = ctgraph::fit(net, ctgraph::mean_squared_error{}, ctgraph::keras_adam(), train_set,
+  o.history = program::fit(net, common, ctgraph::mean_squared_error{}, ctgraph::keras_adam(), train_set,
                            {.epochs = epochs, .shuffle = !common.no_shuffle, .seed = common.seed + 1},
                            ctgraph::no_metric{}, ctgraph::console_progress(epochs));
   program::save_if_asked(net, common);
@@ -89,6 +89,8 @@ int main(int argc, char** argv) {
                                      "time step", attention->attention);
     table.write_tsv(common.out / "results.tsv");
     return 0;
+  } catch (const program::exit_now& e) {
+    return e.code;
   } catch (const std::exception& e) {
     std::fprintf(stderr, "fib_rnn_attention: %s\n", e.what());
     return 1;

@@ -36,7 +36,7 @@ int main(int argc, char** argv) {
                 static_cast<unsigned long long>(common.seed));
     model_type net(common.seed);
     program::load_if_asked(net, common);
-    const auto history = ctgraph::fit(net, ctgraph::binary_crossentropy{}, ctgraph::keras_adam(gf::learning_rate),
+    const auto history = program::fit(net, common, ctgraph::binary_crossentropy{}, ctgraph::keras_adam(gf::learning_rate),
                                       train, {.epochs = epochs, .shuffle = !common.no_shuffle, .seed = common.seed + 1},
                                       ctgraph::binary_accuracy{}, ctgraph::console_progress(epochs));
     const auto result = ctgraph::evaluate(net, ctgraph::binary_crossentropy{}, test, ctgraph::binary_accuracy{});
@@ -67,6 +67,8 @@ int main(int argc, char** argv) {
     program::write_loss_curve(common.out / "loss.png", "golden_feature: training loss", {{"attention net", history}});
     table.write_tsv(common.out / "results.tsv");
     return 0;
+  } catch (const program::exit_now& e) {
+    return e.code;
   } catch (const std::exception& e) {
     std::fprintf(stderr, "golden_feature: %s\n", e.what());
     return 1;

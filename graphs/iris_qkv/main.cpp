@@ -24,8 +24,8 @@ outcome train(const iq::split& data, std::size_t epochs, const program::common_o
   program::load_if_asked(net, common);
   outcome o;
   // Full batch: one step per epoch, so the progress line per epoch would be 1000 lines.
-  o.history = ctgraph::fit(
-      net, ctgraph::softmax_cross_entropy{}, ctgraph::torch_adam(iq::learning_rate, iq::weight_decay), data.train,
+  o.history = program::fit(
+      net, common, ctgraph::softmax_cross_entropy{}, ctgraph::torch_adam(iq::learning_rate, iq::weight_decay), data.train,
       {.epochs = epochs, .shuffle = !common.no_shuffle, .seed = common.seed + 1}, ctgraph::categorical_accuracy{});
   program::save_if_asked(net, common);
   const auto& last = o.history.back();
@@ -111,6 +111,8 @@ int main(int argc, char** argv) {
                                      "unit of atten_1", attention->attention);
     table.write_tsv(common.out / "results.tsv");
     return 0;
+  } catch (const program::exit_now& e) {
+    return e.code;
   } catch (const std::exception& e) {
     std::fprintf(stderr, "iris_qkv: %s\n", e.what());
     return 1;

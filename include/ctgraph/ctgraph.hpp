@@ -36,4 +36,4 @@
 #include "ctgraph/io/folder.hpp"
 #include "ctgraph/io/progress.hpp"
 #include "ctgraph/io/csv.hpp"
-#include "ctgraph/io/npz.hpp"
+#include "ctgraph/io/weights.hpp"

@@ -19,7 +19,7 @@
 #include <string>
 #include <vector>
 
-#include "ctgraph/io/npz.hpp"
+#include "ctgraph/io/weights.hpp"
 #include "golden_feature/golden_feature.hpp"
 
 #ifndef CTGRAPH_SOURCE_DIR
@@ -186,12 +186,13 @@ TEST_CASE("npz: a model saved at batch 256 loads into the same graph at batch 1"
   CHECK(deployed.output()[0] == doctest::Approx(trained.output()[0]).epsilon(1e-6));
 }
 
-TEST_CASE("npz: reads numpy's float32 and float64 fixtures to the exact values") {
+TEST_CASE("npz: reads numpy's float32, float64 and compressed fixtures to the exact values") {
   // make_fixtures.py: the k-th number, in parameter_table() order, is k / 1000 in the file's dtype.
   const auto table = golden<>::parameter_table();
-  for (const char* name : {"golden_feature_f32.npz", "golden_feature_f64.npz"}) {
+  // np.savez_compressed deflates its members (zip method 8): the same float32 values.
+  for (const char* name : {"golden_feature_f32.npz", "golden_feature_f64.npz", "golden_feature_compressed.npz"}) {
     CAPTURE(name);
-    const bool f32 = std::string(name).find("f32") != std::string::npos;
+    const bool f32 = std::string(name).find("f64") == std::string::npos;
     const auto arrays = ctgraph::read_npz(fixture(name));
     REQUIRE(arrays.size() == table.size());
     golden<4, float> as_float(1);
@@ -213,6 +214,27 @@ TEST_CASE("npz: reads numpy's float32 and float64 fixtures to the exact values")
     CHECK(k == golden<>::parameter_count);
     CHECK(wrong == 0);
   }
+  // The compressed fixture really is deflated: its method is 8, and it is smaller than the stored one.
+  const std::string compressed = read_bytes(fixture("golden_feature_compressed.npz"));
+  REQUIRE(compressed.size() > 30);
+  CHECK(compressed.substr(0, 4) == "PK\x03\x04");
+  CHECK((unsigned char)compressed[8] == 8);
+  CHECK(compressed.size() < read_bytes(fixture("golden_feature_f32.npz")).size());
+}
+
+TEST_CASE("npz: a damaged deflate member is refused naming it, the parameters unchanged") {
+  temp_dir dir;
+  golden<4, float> model(3);
+  std::string bytes = read_bytes(fixture("golden_feature_compressed.npz"));
+  // The first member's data starts after its 30-byte local header, name and extra field.
+  const std::size_t data = 30 + std::size_t((unsigned char)bytes[26]) + 256 * std::size_t((unsigned char)bytes[27]) +
+                           std::size_t((unsigned char)bytes[28]) + 256 * std::size_t((unsigned char)bytes[29]);
+  for (std::size_t i = 0; i < 8; ++i) bytes[data + 40 + i] ^= char(0x5a);
+  write_bytes(dir / "bad_deflate.npz", bytes);
+  const std::string message = load_error(model, dir / "bad_deflate.npz");
+  CHECK_MESSAGE(message.find("attention_vec.kernel.npy") != std::string::npos, message);
+  CHECK_MESSAGE((message.find("cannot be inflated") != std::string::npos ||
+                 message.find("fails its CRC-32 check") != std::string::npos), message);
 }
 
 TEST_CASE("npz: reads .npy versions 1.0, 2.0 and 3.0, streamed archives and zip64 directories") {
@@ -251,8 +273,6 @@ TEST_CASE("npz: numpy's bad files give their message and leave the parameters un
   };
   const std::vector<bad_case> cases = {
       {"golden_feature_wrong_shape.npz", {": dense_1.kernel has shape (20, 99) in the file, the graph's is (20, 100)"}},
-      {"golden_feature_compressed.npz",
-       {": attention_vec.kernel.npy is compressed (deflate, as np.savez_compressed writes)", "save with np.savez"}},
       {"bad_int64.npz", {": attention_vec.kernel.npy has dtype int64 ('<i8'); ctgraph reads float32"}},
       {"bad_big_endian.npz", {": attention_vec.kernel.npy has dtype big-endian float64 ('>f8')", "astype('<f8')"}},
       {"bad_fortran.npz", {": attention_vec.kernel.npy is stored in Fortran order", "np.ascontiguousarray"}},

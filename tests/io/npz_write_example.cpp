@@ -9,7 +9,7 @@
 #include <fstream>
 #include <string>
 
-#include "ctgraph/io/npz.hpp"
+#include "ctgraph/io/weights.hpp"
 #include "golden_feature/golden_feature.hpp"
 
 namespace {

@@ -55,3 +55,29 @@ TEST_CASE("allocation: 200 training steps of golden_feature allocate nothing") {
   CHECK(allocations == before);
   CHECK(loss < 0.1 * 200);  // and it did learn: the summed loss of 200 rows fell
 }
+
+namespace {
+/// The allocation counter after each batch of fit(): its steps, with their checks for non-finite
+/// values and for a stop signal, must allocate nothing between two batches of an epoch.
+struct allocation_log {
+  std::size_t* counts;
+  std::size_t* size;
+  void begin_epoch(std::size_t, std::size_t) {}
+  void batch_done(std::size_t, double, double) { counts[(*size)++] = allocations; }
+  void end_epoch(const ctgraph::epoch_stats&) {}
+};
+}  // namespace
+
+TEST_CASE("allocation: fit's steps, with the divergence and signal checks, allocate nothing within an epoch") {
+  ctgraph::model<golden_feature::graph_type, 32> net(1);
+  const auto data = golden_feature::make_data(32 * 20, 2);
+  std::size_t counts[64] = {}, size = 0;
+  ctgraph::stop_on_signals guard;
+  for (const auto divergence : {ctgraph::on_divergence::stop, ctgraph::on_divergence::skip_batch}) {
+    size = 0;
+    ctgraph::fit(net, ctgraph::binary_crossentropy{}, ctgraph::keras_adam(0.003), data,
+                 {.epochs = 1, .divergence = divergence}, ctgraph::binary_accuracy{}, allocation_log{counts, &size});
+    REQUIRE(size == 20);
+    for (std::size_t b = 1; b < size; ++b) CHECK(counts[b] == counts[0]);
+  }
+}

@@ -116,3 +116,15 @@ TEST_CASE("fit: trains on a partial last batch, counting its samples once") {
   CHECK(history[0].samples == 300);
   CHECK(history[1].loss < history[0].loss);
 }
+
+TEST_CASE("model: building one leaves OpenBLAS' process-wide thread count as the caller set it") {
+  const int before = blas_threads();
+  set_blas_threads(2);
+  const int two = blas_threads();  // 2, or fewer on a machine OpenBLAS caps
+  { const golden net(1); }
+  CHECK(blas_threads() == two);
+  set_blas_threads(1);
+  { const golden net(2); }
+  CHECK(blas_threads() == 1);
+  set_blas_threads(before);
+}

@@ -116,12 +116,19 @@ struct plan {
   static constexpr std::size_t value_size = value_offsets.back();
   static constexpr std::size_t grad_size = grad_offsets.back();
 
+  /// N's place in List. A node the list does not hold is a compile error here: its index would be the
+  /// list's size, whose offset is the end of the region, where the next region's buffers begin.
+  template <class List, class N>
+  static constexpr std::size_t position() {
+    static_assert(contains<List, N>, "ctgraph: internal: a node the plan does not hold was looked up");
+    return index_of<List, N>::value;
+  }
   template <class N>
-  static constexpr std::size_t param_offset = param_offsets[index_of<params, N>::value];
+  static constexpr std::size_t param_offset = param_offsets[position<params, N>()];
   template <class N>
-  static constexpr std::size_t value_offset = value_offsets[index_of<stored, N>::value];
+  static constexpr std::size_t value_offset = value_offsets[position<stored, N>()];
   template <class N>
-  static constexpr std::size_t grad_offset = grad_offsets[index_of<with_grad, N>::value];
+  static constexpr std::size_t grad_offset = grad_offsets[position<with_grad, N>()];
 };
 
 /// What a node's forward and backward see: where every node's value and gradient is.

@@ -2,6 +2,8 @@
 // gives the same weights and shuffles with any standard library.
 #pragma once
 
+#include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstdint>
 #include <numbers>
@@ -24,6 +26,9 @@ class random_engine {
     state_[3] = rotl(state_[3], 45);
     return result;
   }
+  /// The whole state, to save and restore (a checkpoint resumes the same sequence).
+  std::array<std::uint64_t, 4> state() const { return {state_[0], state_[1], state_[2], state_[3]}; }
+  void set_state(const std::array<std::uint64_t, 4>& s) { std::copy(s.begin(), s.end(), state_); }
   /// Uniform in [0, 1), 53 random bits.
   double uniform() { return double(next() >> 11) * 0x1.0p-53; }
   double uniform(double low, double high) { return low + (high - low) * uniform(); }

@@ -85,6 +85,10 @@ template <class S>
 csv_number csv_parse(std::string_view s, S& value) {
   // from_chars takes no leading '+', which other writers emit.
   if (s.size() > 1 && s[0] == '+' && s[1] != '-' && s[1] != '+') s.remove_prefix(1);
+  // libstdc++'s from_chars for long double goes through strtold, which reads on to a NUL past the end
+  // of the range (found by tests/fuzz/read_csv_fuzz.cpp): it gets a NUL-terminated copy.
+  std::string copy;
+  if constexpr (std::same_as<S, long double>) s = copy = s;
   const char* const end = s.data() + s.size();
   auto [ptr, ec] = std::from_chars(s.data(), end, value);
   if (s.empty() || ptr != end || ec == std::errc::invalid_argument) return csv_number::not_a_number;
@@ -92,8 +96,9 @@ csv_number csv_parse(std::string_view s, S& value) {
     // from_chars says the same for overflow and underflow; underflow is just rounding to zero,
     // so tell them apart in a wider type.
     if constexpr (!std::same_as<S, long double>) {
+      const std::string field(s);  // NUL-terminated, as above
       long double wide = 0;
-      if (std::from_chars(s.data(), end, wide).ec == std::errc{} && std::fabs(wide) < 1) {
+      if (std::from_chars(field.data(), field.data() + field.size(), wide).ec == std::errc{} && std::fabs(wide) < 1) {
         value = static_cast<S>(wide);
         return csv_number::ok;
       }
@@ -120,10 +125,10 @@ inline std::string csv_read_file(const std::filesystem::path& file) { return rea
 
 }  // namespace detail
 
-/// Reads `file` into a data set: each non-blank line a sample; a header line, if any, is skipped.
+/// read_csv on the contents of a file already read, `text`, named `name` in messages.
 template <class S = float>
   requires std::floating_point<S>
-dataset<S> read_csv(const std::filesystem::path& file, const csv_format& format) {
+dataset<S> parse_csv(std::string_view text, const std::string& name, const csv_format& format) {
   const std::vector<std::string>& names = format.class_names;
   if (format.inputs == 0) throw std::invalid_argument("ctgraph: read_csv: csv_format.inputs must be at least 1");
   if (format.targets > std::numeric_limits<std::size_t>::max() / 2)
@@ -136,9 +141,7 @@ dataset<S> read_csv(const std::filesystem::path& file, const csv_format& format)
       throw std::invalid_argument("ctgraph: read_csv: class name " + detail::csv_quote(names[i]) +
                                   " is empty, padded with spaces, or given twice");
 
-  const std::string name = file.string();
   const std::size_t columns = format.inputs + format.targets;
-  const std::string text = detail::csv_read_file(file);
   std::string_view rest = text;
   if (rest.starts_with("\xEF\xBB\xBF")) rest.remove_prefix(3);  // a UTF-8 byte order mark, as spreadsheets write
 
@@ -241,6 +244,13 @@ dataset<S> read_csv(const std::filesystem::path& file, const csv_format& format)
   std::copy(xs.begin(), xs.end(), data.x.begin());
   std::copy(ys.begin(), ys.end(), data.y.begin());
   return data;
+}
+
+/// Reads `file` into a data set: each non-blank line a sample; a header line, if any, is skipped.
+template <class S = float>
+  requires std::floating_point<S>
+dataset<S> read_csv(const std::filesystem::path& file, const csv_format& format) {
+  return parse_csv<S>(detail::csv_read_file(file), file.string(), format);
 }
 
 }  // namespace ctgraph

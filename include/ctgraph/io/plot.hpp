@@ -6,7 +6,6 @@
 #pragma once
 
 #include <algorithm>
-#include <atomic>
 #include <cerrno>
 #include <cmath>
 #include <cstdio>
@@ -25,6 +24,7 @@
 
 #include <plstream.h>
 
+#include "ctgraph/detail/atomic_file.hpp"
 #include "ctgraph/io/folder.hpp"
 
 namespace ctgraph::plot {
@@ -110,34 +110,16 @@ inline std::mutex& plplot_mutex() {
   return m;
 }
 
-// The temporary next to the target: created here (so an unwritable folder is
-// our error, not PLplot's exit()), renamed over the target by commit().
+// The temporary next to the target (detail/atomic_file.hpp): created before
+// PLplot starts, so an unwritable folder is our error, not PLplot's exit().
 class temp_file {
  public:
-  explicit temp_file(const std::filesystem::path& target) : target_(target) {
-    static std::atomic<unsigned> counter{0};
-    const auto folder = target.parent_path().empty() ? std::filesystem::path(".") : target.parent_path();
-    for (int attempt = 0; fd_ < 0; ++attempt) {
-      std::string name = ".";
-      name += target.filename().string();
-      (((name += ".") += std::to_string(::getpid())) += ".") += std::to_string(counter++);
-      path_ = folder / (name += ".tmp");
-      fd_ = ::open(path_.c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
-      if (fd_ < 0 && (errno != EEXIST || attempt == 100))
-        cannot_write(target, join("folder ", quoted(folder), ": ", os_error(errno)));
-    }
-  }
-  temp_file(const temp_file&) = delete;
-  temp_file& operator=(const temp_file&) = delete;
-  ~temp_file() {
-    if (fd_ >= 0) ::close(fd_);
-    std::error_code ignored;
-    if (!committed_) std::filesystem::remove(path_, ignored);
-  }
+  explicit temp_file(const std::filesystem::path& target)
+      : target_(target), file_(target, message("cannot write ", quoted(target), ": ")) {}
 
   /// A stream of its own for PLplot, which closes it when the plot ends.
   std::FILE* stream() {
-    const int copy = ::dup(fd_);
+    const int copy = ::dup(file_.fd());
     std::FILE* f = copy < 0 ? nullptr : ::fdopen(copy, "wb");
     if (f == nullptr) {
       const int err = errno;
@@ -147,29 +129,23 @@ class temp_file {
     return f;
   }
 
-  /// Checks that a whole PNG landed (the cairo driver ignores write errors), then renames.
+  /// Checks that a whole PNG landed (the cairo driver ignores write errors), then commits it.
   void commit() {
     static constexpr unsigned char signature[8] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
     static constexpr unsigned char trailer[8] = {'I', 'E', 'N', 'D', 0xae, 0x42, 0x60, 0x82};
     struct stat st {};
     unsigned char head[8] = {}, tail[8] = {};
-    if (::fstat(fd_, &st) != 0 || st.st_size < 64 || ::pread(fd_, head, 8, 0) != 8 ||
-        ::pread(fd_, tail, 8, st.st_size - 8) != 8 || !std::equal(head, head + 8, signature) ||
+    const int fd = file_.fd();
+    if (::fstat(fd, &st) != 0 || st.st_size < 64 || ::pread(fd, head, 8, 0) != 8 ||
+        ::pread(fd, tail, 8, st.st_size - 8) != 8 || !std::equal(head, head + 8, signature) ||
         !std::equal(tail, tail + 8, trailer))
       cannot_write(target_, "PLplot wrote an incomplete PNG (disk full?)");
-    // Without fsync a crash right after the rename can leave an empty file under the final name.
-    if (::fsync(fd_) != 0) cannot_write(target_, os_error(errno));
-    const int closed = ::close(fd_);
-    fd_ = -1;
-    if (closed != 0) cannot_write(target_, os_error(errno));
-    if (std::rename(path_.c_str(), target_.c_str()) != 0) cannot_write(target_, os_error(errno));
-    committed_ = true;
+    file_.commit();
   }
 
  private:
-  std::filesystem::path target_, path_;
-  int fd_ = -1;
-  bool committed_ = false;
+  std::filesystem::path target_;
+  ctgraph::detail::atomic_file<std::runtime_error> file_;
 };
 
 // Without the driver, plinit() lists devices on stdout, reads a choice from

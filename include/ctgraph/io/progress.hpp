@@ -34,11 +34,12 @@ class console_progress {
   }
 
   void end_epoch(const epoch_stats& s) {
+    const std::string skipped = s.skipped ? " - skipped " + std::to_string(s.skipped) + " non-finite batches" : "";
     if (live_)
-      std::fprintf(out_, " - %.2fs\n", s.seconds);
+      std::fprintf(out_, " - %.2fs%s\n", s.seconds, skipped.c_str());
     else
-      std::fprintf(out_, "Epoch %zu/%zu - %.2fs - loss: %.4g%s\n", s.epoch, epochs_, s.seconds, s.loss,
-                   metric(s.accuracy).c_str());
+      std::fprintf(out_, "Epoch %zu/%zu - %.2fs - loss: %.4g%s%s\n", s.epoch, epochs_, s.seconds, s.loss,
+                   metric(s.accuracy).c_str(), skipped.c_str());
     std::fflush(out_);
   }
 

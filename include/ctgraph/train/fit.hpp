@@ -7,6 +7,8 @@
 #include <chrono>
 #include <cmath>
 #include <cstdint>
+#include <filesystem>
+#include <span>
 #include <limits>
 #include <numeric>
 #include <stdexcept>
@@ -18,6 +20,8 @@
 
 #include "ctgraph/detail/random.hpp"
 #include "ctgraph/fixed_string.hpp"
+#include "ctgraph/train/checkpoint.hpp"
+#include "ctgraph/train/interrupt.hpp"
 #include "ctgraph/train/metrics.hpp"
 
 namespace ctgraph {
@@ -61,18 +65,25 @@ dataset<S> shuffled(const dataset<S>& d, std::uint64_t seed) {
   return out;
 }
 
+/// What fit() does when a batch's loss or a gradient is not finite (NaN or infinity).
+enum class on_divergence {
+  stop,        // throw fit_diverged before the update: the parameters stay the last finite ones
+  skip_batch,  // leave that batch out (no update) and go on; epoch_stats::skipped counts them
+};
+
 struct fit_options {
   std::size_t epochs = 1;
   bool shuffle = true;
   std::uint64_t seed = 0;
+  std::filesystem::path checkpoint{};  // a folder: checkpoint.npz written there after every epoch, atomically
+  std::filesystem::path resume{};      // a folder holding a checkpoint: go on from it to `epochs`
+  on_divergence divergence = on_divergence::stop;
 };
 
-struct epoch_stats {
-  std::size_t epoch = 0;  // from 1
-  double loss = 0;
-  double accuracy = std::numeric_limits<double>::quiet_NaN();  // NaN without a metric
-  double seconds = 0;
-  std::size_t samples = 0;
+/// Thrown by fit() when a loss or gradient is not finite (with on_divergence::stop); the model keeps the
+/// parameters and optimizer state from before that batch.
+struct fit_diverged : std::runtime_error {
+  using std::runtime_error::runtime_error;
 };
 
 /// Reports nothing; the default observer of fit().
@@ -147,29 +158,82 @@ void prefetch_rows(const xt::xtensor<S, 2>& x, const std::size_t* order, std::si
 
 }  // namespace detail
 
+namespace detail {
+/// Whether every value is finite: one pass, no branch in the loop, so that it vectorizes.
+template <class S>
+bool all_finite(std::span<const S> values) {
+  bool finite = true;
+  for (const S v : values) finite &= std::isfinite(v);
+  return finite;
+}
+
+/// The message of a divergence: which epoch and batch, and what was not finite first.
+template <class Model>
+fit_diverged diverged(const Model& net, double loss, std::size_t epoch, std::size_t batch, std::size_t batches) {
+  std::string what = "the loss is " + std::string(std::isnan(loss) ? "NaN" : "infinite");
+  if (std::isfinite(loss)) {
+    const auto g = net.gradients();
+    const std::size_t at = std::size_t(std::ranges::find_if(g, [](auto v) { return !std::isfinite(v); }) - g.begin());
+    for (const auto& p : Model::parameter_table())
+      if (at >= p.offset && at < p.offset + p.size)
+        what = "the gradient of " + p.name + " is " + (std::isnan(g[at]) ? "NaN" : "infinite") + " (value " +
+               std::to_string(at - p.offset) + ")";
+  }
+  return fit_diverged("ctgraph: fit: " + what + " at epoch " + std::to_string(epoch) + ", batch " +
+                      std::to_string(batch) + " of " + std::to_string(batches) +
+                      ": training stopped before updating; the parameters are the last finite ones");
+}
+}  // namespace detail
+
 /// Trains `net` on `data` for options.epochs epochs; returns each epoch's running loss and accuracy.
+/// With options.checkpoint, a checkpoint is written after every epoch; with options.resume, training goes
+/// on from one (bit for bit as if it had not stopped). While a stop_on_signals lives, a SIGINT or SIGTERM
+/// ends the run after the current step with fit_interrupted (the checkpoint written first, if any).
 template <class Model, class Loss, class Optimizer, class Metric = no_metric, class Progress = no_progress>
 std::vector<epoch_stats> fit(Model& net, const Loss& loss, const Optimizer& optimizer,
                              const dataset<typename Model::scalar>& data, const fit_options& options = {},
                              Metric = {}, Progress&& progress = {}) {
   constexpr std::size_t batch = Model::batch_size;
   constexpr std::size_t y_width = target_width<Loss, Model::output_size>();
+  const double per_sample = double(Metric::per_sample(Model::output_size));
   detail::check_dataset<Model, Loss>(data, "fit");
   const std::size_t n = data.size();
   if (n == 0) throw std::invalid_argument("ctgraph: fit: the data set is empty");
 
-  std::vector<std::size_t> order(n);
-  std::iota(order.begin(), order.end(), std::size_t{0});
   random_engine rng(options.seed);
-  std::vector<epoch_stats> history;
+  fit_state state;
+  if (!options.resume.empty()) {
+    state = load_checkpoint(net, options.resume, n);
+    rng.set_state(state.rng);
+  } else {
+    state.order.resize(n);
+    std::iota(state.order.begin(), state.order.end(), std::size_t{0});
+  }
+  std::vector<std::size_t>& order = state.order;
+  const auto save = [&] {
+    state.rng = rng.state();
+    save_checkpoint(net, state, options.checkpoint);
+  };
+  const auto interrupted = [&](std::size_t epoch, std::size_t b, std::size_t batches) {
+    if (!options.checkpoint.empty()) save();
+    const int signal = detail::stop_signal;
+    return fit_interrupted("ctgraph: fit: interrupted by " + signal_name(signal) + " after batch " +
+                               std::to_string(b) + " of " + std::to_string(batches) + " in epoch " +
+                               std::to_string(epoch),
+                           signal, options.checkpoint.empty() ? "" : checkpoint_file(options.checkpoint));
+  };
   const std::size_t batches = (n + batch - 1) / batch;
-  for (std::size_t epoch = 1; epoch <= options.epochs; ++epoch) {
-    if (options.shuffle) detail::shuffle(order, rng);
+  for (std::size_t epoch = state.epochs_done + 1; epoch <= options.epochs; ++epoch) {
+    if (state.batches_done == 0) {
+      if (options.shuffle) detail::shuffle(order, rng);
+      state.loss_sum = 0, state.hits = state.seen = state.skipped = 0, state.seconds = 0;
+    }
     progress.begin_epoch(epoch, batches);
     const auto start = std::chrono::steady_clock::now();
-    double loss_sum = 0;
-    std::size_t hits = 0, seen = 0;
-    for (std::size_t b = 0; b < batches; ++b) {
+    const auto elapsed = [&] {
+      return state.seconds + std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    };
+    for (std::size_t b = state.batches_done; b < batches; ++b) {
       const std::size_t first = b * batch, count = std::min(batch, n - first);
       detail::gather<y_width>(net, data.x, &data.y, order.data() + first, count);
       if (b + 1 < batches) {
@@ -177,20 +241,36 @@ std::vector<epoch_stats> fit(Model& net, const Loss& loss, const Optimizer& opti
         detail::prefetch_rows<Model::input_size>(data.x, order.data() + next, next_count);
         detail::prefetch_rows<y_width>(data.y, order.data() + next, next_count);
       }
-      loss_sum += net.train_step(loss, optimizer, count);
-      hits += Metric::hits(net.output().data(), net.target().data(), count, Model::output_size, y_width);
-      seen += count;
-      progress.batch_done(b + 1, loss_sum / double(seen),
-                          double(hits) / double(seen * Metric::per_sample(Model::output_size)));
+      const double batch_loss = net.compute_gradients(loss, count);
+      // Checked before the update, so that a NaN never reaches the parameters or Adam's moments.
+      if (!std::isfinite(batch_loss) || !detail::all_finite(net.gradients())) {
+        if (options.divergence == on_divergence::stop) throw detail::diverged(net, batch_loss, epoch, b + 1, batches);
+        ++state.skipped;
+      } else {
+        net.update(optimizer);
+        state.loss_sum += batch_loss;
+        state.hits += Metric::hits(net.output().data(), net.target().data(), count, Model::output_size, y_width);
+        state.seen += count;
+      }
+      state.batches_done = b + 1;
+      const double seen = double(std::max<std::size_t>(state.seen, 1));
+      progress.batch_done(b + 1, state.loss_sum / seen, double(state.hits) / (seen * per_sample));
+      if (detail::stop_signal != 0 && b + 1 < batches) {
+        state.seconds = elapsed();
+        throw interrupted(epoch, b + 1, batches);
+      }
     }
-    epoch_stats stats{epoch, loss_sum / double(seen), std::numeric_limits<double>::quiet_NaN(),
-                      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(), seen};
-    if constexpr (!std::is_same_v<Metric, no_metric>)
-      stats.accuracy = double(hits) / double(seen * Metric::per_sample(Model::output_size));
+    const double seen = double(std::max<std::size_t>(state.seen, 1));
+    epoch_stats stats{epoch,     state.loss_sum / seen, std::numeric_limits<double>::quiet_NaN(),
+                      elapsed(), state.seen,            state.skipped};
+    if constexpr (!std::is_same_v<Metric, no_metric>) stats.accuracy = double(state.hits) / (seen * per_sample);
     progress.end_epoch(stats);
-    history.push_back(stats);
+    state.history.push_back(stats);
+    state.epochs_done = epoch, state.batches_done = 0;
+    if (!options.checkpoint.empty()) save();
+    if (detail::stop_signal != 0 && epoch < options.epochs) throw interrupted(epoch, batches, batches);
   }
-  return history;
+  return state.history;
 }
 
 struct evaluation {

@@ -20,6 +20,7 @@
 #include "ctgraph/detail/random.hpp"
 
 extern "C" void openblas_set_num_threads(int);
+extern "C" int openblas_get_num_threads(void);
 
 namespace ctgraph {
 
@@ -31,13 +32,11 @@ struct parameter_info {
   std::size_t size;
 };
 
-namespace detail {
-// OpenBLAS' threads make the small products of these graphs slower: one thread.
-inline void single_threaded_blas() {
-  static const bool once = (openblas_set_num_threads(1), true);
-  (void)once;
-}
-}  // namespace detail
+/// OpenBLAS' thread count is the process's, not a model's: the library leaves it as the caller set it
+/// (OPENBLAS_NUM_THREADS, or OpenBLAS' default of one per core). Small products such as these graphs'
+/// run fastest on one thread; the programs and benchmarks ask for it with this call.
+inline void set_blas_threads(int threads) { openblas_set_num_threads(threads); }
+inline int blas_threads() { return openblas_get_num_threads(); }
 
 template <node Graph, std::size_t Batch, class Scalar = float>
 class model {
@@ -74,7 +73,6 @@ class model {
 
   /// Builds the buffers once and initialises the parameters from `seed`.
   explicit model(std::uint64_t seed = 0) : memory_(total_size) {
-    detail::single_threaded_blas();
     initialize(seed);
   }
 
@@ -82,7 +80,6 @@ class model {
   template <class OtherGraph, std::size_t OtherBatch>
     requires std::is_same_v<std::remove_cv_t<OtherGraph>, std::remove_cv_t<Graph>>
   explicit model(const model<OtherGraph, OtherBatch, Scalar>& other) : memory_(total_size) {
-    detail::single_threaded_blas();
     std::ranges::copy(other.parameters(), parameters().begin());
   }
 
@@ -108,7 +105,7 @@ class model {
   /// The targets the next training step reads: Batch rows of output_size.
   std::span<Scalar> target() { return {targets(), Batch * output_size}; }
   /// The graph's output after the last forward pass: Batch rows of output_size.
-  std::span<const Scalar> output() const { return {context().template value<output_node>(), Batch * output_size}; }
+  std::span<const Scalar> output() const { return {view().template value<output_node>(), Batch * output_size}; }
 
   /// Runs the forward pass on input().
   void forward() {
@@ -123,7 +120,7 @@ class model {
     static_assert(index < layer_names::count, "ctgraph: probe<\"name\">: no layer of this graph has that name");
     if constexpr (index < layer_names::count) {
       using layer = typename detail::type_at<index, typename plan::layers>::type;
-      return {context().template value<layer>(), plan::template full<layer>::size};
+      return {view().template value<layer>(), plan::template full<layer>::size};
     } else {
       return {};
     }
@@ -139,7 +136,7 @@ class model {
   /// Sum over the first `count` rows of the loss of the last forward pass against target().
   template <class Loss>
   double loss(const Loss&, std::size_t count = Batch) const {
-    return Loss::evaluate(context(), targets(), count, false);
+    return Loss::evaluate(view(), targets(), count, false);
   }
 
   /// Forward, loss and backward on the first `count` rows of input() and target() (the
@@ -155,13 +152,26 @@ class model {
     return total;
   }
 
-  /// One training step: compute_gradients, then one optimizer update of every parameter.
+  /// One optimizer update of every parameter from gradients(): the second half of a training step.
+  template <class Optimizer>
+  void update(const Optimizer& optimizer) {
+    optimizer.update(params(), param_grads(), state(), parameter_count, ++step_);
+  }
+
+  /// One training step: compute_gradients, then update.
   template <class Loss, class Optimizer>
   double train_step(const Loss& loss, const Optimizer& optimizer, std::size_t count = Batch) {
     const double total = compute_gradients(loss, count);
-    optimizer.update(params(), param_grads(), state(), parameter_count, ++step_);
+    update(optimizer);
     return total;
   }
+
+  /// The optimizer's state (Adam's m then v, parameter_count each) and its step count: with
+  /// parameters(), all that a checkpoint needs for the next update to be the one it would have been.
+  std::span<Scalar> optimizer_state() { return {state(), 2 * parameter_count}; }
+  std::span<const Scalar> optimizer_state() const { return {state(), 2 * parameter_count}; }
+  std::uint64_t steps() const { return step_; }
+  void set_steps(std::uint64_t steps) { step_ = steps; }
 
   /// Every parameter's name (Keras style), shape and place in parameters().
   static std::vector<parameter_info> parameter_table() {
@@ -174,10 +184,8 @@ class model {
     return out;
   }
 
-  detail::context<plan> context() const {
-    auto* base = const_cast<Scalar*>(memory_.data());
-    return {base, base + parameter_count, base + values_at, base + grads_at};
-  }
+  /// Where every node's value and gradient is: writable, so only from a model that is not const.
+  detail::context<plan> context() { return view(); }
 
  private:
   static constexpr std::size_t values_at = detail::padded(4 * parameter_count);
@@ -190,6 +198,13 @@ class model {
   static constexpr std::size_t workspace_bytes = total_size * sizeof(Scalar);
 
  private:
+
+  // The one place constness is cast away: const methods read through it (output, probe, loss) and
+  // hand out only spans of const.
+  detail::context<plan> view() const {
+    auto* base = const_cast<Scalar*>(memory_.data());
+    return {base, base + parameter_count, base + values_at, base + grads_at};
+  }
 
   Scalar* params() const { return const_cast<Scalar*>(memory_.data()); }
   Scalar* param_grads() const { return params() + parameter_count; }

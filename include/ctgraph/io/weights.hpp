@@ -1,0 +1,91 @@
+// Weights files: a model's parameters as a NumPy .npz archive (npz.hpp), one
+// array per parameter named as parameter_table() names it ("dense_1.kernel",
+// kernels (in, out)), so that Python reads and writes them with np.load and
+// np.savez, with no converter in between. Loading changes the model only after
+// the whole file has been read and checked, because a half-loaded file gives a
+// model that is silently wrong; saving is atomic.
+#pragma once
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "ctgraph/io/npz.hpp"
+
+namespace ctgraph {
+
+/// Saves the model's parameters to `file` as an .npz archive that np.load reads; atomic.
+template <class Model>
+  requires requires(const Model& m) {
+    Model::parameter_table();
+    m.parameters();
+  }
+void save_weights(const Model& model, const std::filesystem::path& file) {
+  using scalar = typename Model::scalar;
+  const std::span<const scalar> parameters = model.parameters();
+  std::vector<npz_array_view> views;
+  for (const auto& p : Model::parameter_table())
+    views.push_back({p.name, p.shape, parameters.subspan(p.offset, p.size)});
+  write_npz(file, views);
+}
+
+namespace detail {
+/// The parameters of Model from `arrays` (read from `name`): every one present with its shape and in range,
+/// no other array except those `ignored` says to skip; a weights_error naming the first mismatch.
+template <class Model, class Ignored>
+std::vector<typename Model::scalar> parameters_from(const std::vector<npz_array>& arrays, const std::string& name,
+                                                   Ignored&& ignored) {
+  using scalar = typename Model::scalar;
+  const auto table = Model::parameter_table();
+  // Arrays named as no parameter: an extra array, or the old name of a renamed layer.
+  std::string strangers;
+  std::size_t stranger_count = 0;
+  constexpr std::size_t max_listed = 10;
+  for (const npz_array& a : arrays)
+    if (!ignored(a.name) && std::ranges::none_of(table, [&](const auto& p) { return p.name == a.name; }) &&
+        ++stranger_count <= max_listed)
+      strangers += (strangers.empty() ? "" : ", ") + npz_printable(a.name);
+  if (stranger_count > max_listed) strangers += ", ... (" + std::to_string(stranger_count) + " in all)";
+  std::vector<scalar> loaded(Model::parameter_count);
+  for (const auto& p : table) {
+    const auto found = std::find_if(arrays.begin(), arrays.end(), [&](const npz_array& a) { return a.name == p.name; });
+    if (found == arrays.end())
+      throw weights_error(name + ": has no array " + p.name + ", the graph's parameter of shape " +
+                          npz_shape_string(p.shape) +
+                          (strangers.empty() ? "" : "; its arrays that match no parameter: " + strangers));
+    if (found->shape != p.shape)
+      throw weights_error(name + ": " + p.name + " has shape " + npz_shape_string(found->shape) +
+                          " in the file, the graph's is " + npz_shape_string(p.shape));
+    for (std::size_t i = 0; i < p.size; ++i) {
+      const double v = found->values[i];
+      loaded[p.offset + i] = static_cast<scalar>(v);
+      if (std::isfinite(v) && !std::isfinite(loaded[p.offset + i])) {
+        char shown[32];
+        std::snprintf(shown, sizeof shown, "%.9g", v);
+        throw weights_error(name + ": " + p.name + " holds " + shown + ", out of the range of float");
+      }
+    }
+  }
+  if (!strangers.empty())
+    throw weights_error(name + ": holds arrays that are not parameters of the graph: " + strangers);
+  return loaded;
+}
+}  // namespace detail
+
+/// Loads the parameters from `file` (np.savez's float32 or float64 arrays, named as parameter_table());
+/// all of them, or none and a weights_error naming the first mismatch. The optimizer's state is untouched.
+template <class Model>
+  requires requires(Model& m) {
+    Model::parameter_table();
+    m.parameters();
+  }
+void load_weights(Model& model, const std::filesystem::path& file) {
+  const auto loaded = detail::parameters_from<Model>(read_npz(file), file.string(), [](const std::string&) { return false; });
+  std::ranges::copy(loaded, model.parameters().begin());  // the model changes only once all of it is good
+}
+
+}  // namespace ctgraph
