@@ -7,10 +7,12 @@
 
 #include "ctgraph/ops/affine.hpp"
 #include "ctgraph/ops/binary.hpp"
+#include "ctgraph/ops/columns.hpp"
 #include "ctgraph/ops/input.hpp"
 #include "ctgraph/ops/layer.hpp"
 #include "ctgraph/ops/matmul.hpp"
 #include "ctgraph/ops/param.hpp"
+#include "ctgraph/ops/scan.hpp"
 #include "ctgraph/ops/simple_rnn.hpp"
 #include "ctgraph/ops/softmax.hpp"
 #include "ctgraph/ops/step.hpp"
