@@ -23,6 +23,9 @@
 #include "ctgraph/nn/dense.hpp"
 #include "ctgraph/nn/init.hpp"
 #include "ctgraph/nn/simple_rnn.hpp"
+#include "ctgraph/nn/gru.hpp"
+#include "ctgraph/nn/lstm.hpp"
+#include "ctgraph/nn/recurrent_init.hpp"
 
 #include "ctgraph/train/fit.hpp"
 #include "ctgraph/train/losses/binary_crossentropy.hpp"

@@ -242,6 +242,12 @@ struct check_scan_input {
   static_assert(Shape::rank == 2, "ctgraph: scan(x, cell): x must be a sequence [steps, features] per sample");
   static constexpr bool ok = Shape::rank == 2;
 };
+template <class Shape>
+struct check_recurrent_input {
+  static_assert(Shape::rank == 2,
+                "ctgraph: gru<units>(x), lstm<units>(x): x must be a sequence [steps, features] per sample");
+  static constexpr bool ok = Shape::rank == 2;
+};
 template <std::size_t Declared, std::size_t Returned>
 struct check_state_count {
   static_assert(Declared == Returned,
