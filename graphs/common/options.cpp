@@ -43,7 +43,7 @@ std::variant<common_options, int> parse(int argc, char** argv, const command_lin
   if (line.two_nets)
     app.add_option("--model", o.model, "which net to train")
         ->capture_default_str()
-        ->check(CLI::IsMember({"baseline", "attention", "both"}));
+        ->check(CLI::IsMember(line.models.empty() ? std::vector<std::string>{"baseline", "attention", "both"} : line.models));
   if (!line.data.empty()) app.add_option("--data", o.data, "the data file to read")->capture_default_str();
   app.add_option("--seed", o.seed, "seed of the data split, the initial weights and the shuffles")
       ->capture_default_str();
@@ -65,10 +65,9 @@ std::variant<common_options, int> parse(int argc, char** argv, const command_lin
     std::fprintf(stderr, "%s: %s\nRun with --help for the options.\n", line.name.c_str(), e.what());
     return 2;
   }
-  if (line.two_nets && (!o.load.empty() || !o.save.empty()) && o.model == "both") {
+  if (line.two_nets && (!o.load.empty() || !o.save.empty()) && (o.model == "both" || o.model == "all")) {
     std::fprintf(stderr,
-                 "%s: --load and --save need --model baseline or --model attention (the two nets have "
-                 "different parameters)\n",
+                 "%s: --load and --save need --model to name one net (the nets have different parameters)\n",
                  line.name.c_str());
     return 2;
   }
