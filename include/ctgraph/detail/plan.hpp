@@ -54,7 +54,18 @@ using storage_t = typename storage<N>::type;
 inline constexpr std::size_t align_scalars = 16;  // 64 bytes of float: each buffer starts on a cache line
 constexpr std::size_t padded(std::size_t n) { return (n + align_scalars - 1) / align_scalars * align_scalars; }
 
-template <class Graph, std::size_t Batch, class Scalar>
+/// Whether an element-wise node computed by an exponential (sigmoid, tanh, exp, log) is
+/// stored rather than inlined: a recurrence's cell stores its gates, whose inlined chains the
+/// backward pass would otherwise recompute several times per element, at every step.
+template <class N>
+inline constexpr bool costly_elementwise = [] {
+  if constexpr (requires { typename N::op; })
+    return requires { requires N::op::transcendental; };
+  else
+    return false;
+}();
+
+template <class Graph, std::size_t Batch, class Scalar, bool StoreCostly = false>
 struct plan {
   using graph = fused_graph<Graph>;
   using scalar = Scalar;
@@ -82,7 +93,8 @@ struct plan {
   /// An element-wise node read by exactly one element-wise node is computed
   /// inside its reader's loop and never stored: a chain becomes one loop.
   template <class N>
-  static constexpr bool inlined = is_elementwise<N>::value && consumers<N> == 1 && only_elementwise_consumers<N>;
+  static constexpr bool inlined = is_elementwise<N>::value && consumers<N> == 1 && only_elementwise_consumers<N> &&
+                                  !(StoreCostly && costly_elementwise<N>);
 
   template <class N>
   struct in_workspace : std::bool_constant<!is_param<N>::value && !is_layer<N>::value && !inlined<N>> {};

@@ -102,7 +102,7 @@ struct scan_node {
 
   /// The cell as it runs: its own plan at the graph's batch.
   template <std::size_t Batch, class Scalar>
-  using cell_plan = detail::plan<Root, Batch, Scalar>;
+  using cell_plan = detail::plan<Root, Batch, Scalar, true>;
 
   template <bool Backward>
   static constexpr std::size_t cell_flops() {
