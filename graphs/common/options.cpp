@@ -44,7 +44,7 @@ std::variant<common_options, int> parse(int argc, char** argv, const command_lin
   if (line.two_nets)
     app.add_option("--model", o.model, "which net to train")
         ->capture_default_str()
-        ->check(CLI::IsMember({"baseline", "attention", "both"}));
+        ->check(CLI::IsMember(line.models.empty() ? std::vector<std::string>{"baseline", "attention", "both"} : line.models));
   if (!line.data.empty()) app.add_option("--data", o.data, "the data file to read")->capture_default_str();
   app.add_option("--seed", o.seed, "seed of the data split, the initial weights and the shuffles")
       ->capture_default_str();
@@ -81,10 +81,10 @@ std::variant<common_options, int> parse(int argc, char** argv, const command_lin
   ctgraph::set_blas_threads(1);  // the graphs' small products run fastest on one OpenBLAS thread
   o.name = line.name;
   if (line.two_nets && (!o.load.empty() || !o.save.empty() || !o.checkpoint.empty() || !o.resume.empty()) &&
-      o.model == "both") {
+      (o.model == "both" || o.model == "all")) {
     std::fprintf(stderr,
-                 "%s: --load, --save, --checkpoint and --resume need --model baseline or --model attention (the two "
-                 "nets have different parameters)\n",
+                 "%s: --load, --save, --checkpoint and --resume need --model to name one net (the nets have "
+                 "different parameters)\n",
                  line.name.c_str());
     return 2;
   }

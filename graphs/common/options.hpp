@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <string>
 #include <variant>
+#include <vector>
 
 namespace program {
 
@@ -33,6 +34,7 @@ struct command_line {
   std::size_t samples = 0, min_samples = 1;  // samples 0: the program has no --samples
   std::string samples_help{};
   bool two_nets = false;         // --model baseline|attention|both
+  std::vector<std::string> models{};  // with two_nets: the --model choices, when more than those three
   std::filesystem::path data{};  // not empty: --data, with this default
 };
 

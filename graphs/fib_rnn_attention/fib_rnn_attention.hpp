@@ -3,6 +3,7 @@
 //   baseline:  SimpleRNN(2) -> last state -> Dense 1, tanh                      11 parameters
 //   attention: SimpleRNN(2) -> states H [20, 2]; e = tanh(H W + b); alpha = softmax over
 //              the steps; context = sum_t alpha_t h_t -> Dense 1, tanh        33 parameters
+//   and both again with GRU(2) (33 and 55 parameters) and LSTM(2) (35 and 57) in place of SimpleRNN
 #pragma once
 
 #include <cstdint>
@@ -39,6 +40,18 @@ inline constexpr auto with_attention =
     dense<1, "dense">(temporal_attention<"attention">(simple_rnn<2, "rnn">(x, return_sequences)), activation::tanh);
 using baseline_type = decltype(baseline);
 using attention_type = decltype(with_attention);
+
+// The same two nets with a GRU(2) or an LSTM(2) in place of the SimpleRNN (--model gru, ...).
+inline constexpr auto gru_baseline = dense<1, "dense">(gru<2, "gru">(x), activation::tanh);
+inline constexpr auto gru_with_attention =
+    dense<1, "dense">(temporal_attention<"attention">(gru<2, "gru">(x, return_sequences)), activation::tanh);
+inline constexpr auto lstm_baseline = dense<1, "dense">(lstm<2, "lstm">(x), activation::tanh);
+inline constexpr auto lstm_with_attention =
+    dense<1, "dense">(temporal_attention<"attention">(lstm<2, "lstm">(x, return_sequences)), activation::tanh);
+using gru_baseline_type = decltype(gru_baseline);
+using gru_attention_type = decltype(gru_with_attention);
+using lstm_baseline_type = decltype(lstm_baseline);
+using lstm_attention_type = decltype(lstm_with_attention);
 
 /// The tutorial's training settings: batch 1, 30 epochs, Adam (Keras defaults), MSE.
 inline constexpr std::size_t batch = 1;

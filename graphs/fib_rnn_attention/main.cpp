@@ -1,5 +1,6 @@
 // Runs the fib_rnn_attention tutorial's experiment: predict the next value of a
-// scaled Fibonacci sequence with a SimpleRNN, alone and with temporal attention.
+// scaled Fibonacci sequence with a SimpleRNN, alone and with temporal attention; and
+// the same two nets with a GRU or an LSTM (--model gru, gru_attention, lstm, ..., all).
 #include "common/program.hpp"
 #include "fib_rnn_attention/fib_rnn_attention.hpp"
 
@@ -12,7 +13,7 @@ struct outcome {
   std::vector<double> attention;  // mean weight per step over the test set (attention net only)
 };
 
-template <class Graph>
+template <class Graph, bool Attention>
 outcome train(const ctgraph::dataset<float>& train_set, const ctgraph::dataset<float>& test_set, std::size_t epochs,
               const program::common_options& common, const char* name) {
   using model_type = ctgraph::model<Graph, fib::batch>;
@@ -26,7 +27,7 @@ outcome train(const ctgraph::dataset<float>& train_set, const ctgraph::dataset<f
   program::save_if_asked(net, common);
   o.train_mse = ctgraph::evaluate(net, ctgraph::mean_squared_error{}, train_set).loss;
   o.test_mse = ctgraph::evaluate(net, ctgraph::mean_squared_error{}, test_set).loss;
-  if constexpr (std::is_same_v<Graph, fib::attention_type>)
+  if constexpr (Attention)
     o.attention = ctgraph::mean_probe<"attention">(net, test_set.x);
   return o;
 }
@@ -40,7 +41,8 @@ int main(int argc, char** argv) {
            "fib_rnn_attention: the next Fibonacci value from the 20 before it, SimpleRNN with and without attention",
        .csv_layout = "20 consecutive values, then the next one",
        .epochs = fib::epochs,
-       .two_nets = true});
+       .two_nets = true,
+       .models = {"baseline", "attention", "both", "gru", "gru_attention", "lstm", "lstm_attention", "all"}});
   if (const int* code = std::get_if<int>(&parsed)) return *code;
   const auto& common = std::get<program::common_options>(parsed);
   const std::size_t epochs = common.epochs;
@@ -61,10 +63,27 @@ int main(int argc, char** argv) {
     std::printf("Predicting the training mean gives test MSE %.3g: the data are nearly all zeros (SEEDS.md).\n\n",
                 mean_predictor);
 
+    // --model: baseline and attention are the tutorial's SimpleRNN nets, both is the two of them;
+    // gru, lstm and their _attention forms put a GRU(2) or an LSTM(2) in its place; all is the six.
+    const auto wanted = [&](std::string_view key) {
+      if (which == "all" || which == key) return true;
+      return which == "both" && (key == "baseline" || key == "attention");
+    };
     std::optional<outcome> baseline, attention;
-    if (which != "attention") baseline = train<fib::baseline_type>(train_set, test_set, epochs, common, "fib_rnn");
-    if (which != "baseline")
-      attention = train<fib::attention_type>(train_set, test_set, epochs, common, "fib_rnn_attention");
+    std::vector<std::pair<std::string, outcome>> others;  // GRU and LSTM nets, in the order trained
+    if (wanted("baseline")) baseline = train<fib::baseline_type, false>(train_set, test_set, epochs, common, "fib_rnn");
+    if (wanted("attention"))
+      attention = train<fib::attention_type, true>(train_set, test_set, epochs, common, "fib_rnn_attention");
+    if (wanted("gru"))
+      others.emplace_back("GRU", train<fib::gru_baseline_type, false>(train_set, test_set, epochs, common, "fib_gru"));
+    if (wanted("gru_attention"))
+      others.emplace_back("GRU + attention", train<fib::gru_attention_type, true>(train_set, test_set, epochs, common,
+                                                                                  "fib_gru_attention"));
+    if (wanted("lstm"))
+      others.emplace_back("LSTM", train<fib::lstm_baseline_type, false>(train_set, test_set, epochs, common, "fib_lstm"));
+    if (wanted("lstm_attention"))
+      others.emplace_back("LSTM + attention", train<fib::lstm_attention_type, true>(train_set, test_set, epochs, common,
+                                                                                    "fib_lstm_attention"));
 
     program::results table("fib_rnn_attention");
     if (baseline) {
@@ -75,6 +94,10 @@ int main(int argc, char** argv) {
       table.add("RNN + attention: train MSE", program::show(attention->train_mse, "%.3g"), "5.35e-5");
       table.add("RNN + attention: test MSE", program::show(attention->test_mse, "%.3g"), "9.05e-6");
     }
+    for (const auto& [label, o] : others) {
+      table.add(label + ": train MSE", program::show(o.train_mse, "%.3g"), "-");
+      table.add(label + ": test MSE", program::show(o.test_mse, "%.3g"), "-");
+    }
     table.add("test MSE of the training mean", program::show(mean_predictor, "%.3g"), "-");
     if (baseline && attention)
       table.add("attention lowers the test error", attention->test_mse < baseline->test_mse ? "yes" : "no", "yes");
@@ -83,10 +106,15 @@ int main(int argc, char** argv) {
     std::vector<std::pair<std::string, std::vector<ctgraph::epoch_stats>>> runs;
     if (baseline) runs.emplace_back("SimpleRNN", baseline->history);
     if (attention) runs.emplace_back("SimpleRNN + attention", attention->history);
+    for (const auto& [label, o] : others) runs.emplace_back(label, o.history);
     program::write_loss_curve(common.out / "loss.png", "fib_rnn_attention: training loss (MSE)", runs);
-    if (attention)
+    // The chart of the SimpleRNN's attention, or else of the first attention net trained.
+    const outcome* charted = attention ? &*attention : nullptr;
+    for (const auto& [label, o] : others)
+      if (!charted && !o.attention.empty()) charted = &o;
+    if (charted)
       program::write_attention_chart(common.out / "attention.png", "fib_rnn_attention: mean attention per step",
-                                     "time step", attention->attention);
+                                     "time step", charted->attention);
     table.write_tsv(common.out / "results.tsv");
     return 0;
   } catch (const program::exit_now& e) {

@@ -8,10 +8,12 @@
 
 #include "ctgraph/ops/affine.hpp"
 #include "ctgraph/ops/binary.hpp"
+#include "ctgraph/ops/columns.hpp"
 #include "ctgraph/ops/input.hpp"
 #include "ctgraph/ops/layer.hpp"
 #include "ctgraph/ops/matmul.hpp"
 #include "ctgraph/ops/param.hpp"
+#include "ctgraph/ops/scan.hpp"
 #include "ctgraph/ops/simple_rnn.hpp"
 #include "ctgraph/ops/softmax.hpp"
 #include "ctgraph/ops/step.hpp"
@@ -22,6 +24,9 @@
 #include "ctgraph/nn/dense.hpp"
 #include "ctgraph/nn/init.hpp"
 #include "ctgraph/nn/simple_rnn.hpp"
+#include "ctgraph/nn/gru.hpp"
+#include "ctgraph/nn/lstm.hpp"
+#include "ctgraph/nn/recurrent_init.hpp"
 
 #include "ctgraph/train/fit.hpp"
 #include "ctgraph/train/losses/binary_crossentropy.hpp"

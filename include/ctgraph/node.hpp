@@ -26,6 +26,9 @@ template <class T>
 struct is_layer : std::bool_constant<requires { requires T::is_layer; }> {};
 template <class T>
 struct is_elementwise : std::bool_constant<requires { requires T::is_elementwise; }> {};
+/// A leaf that wants its gradient (a recurrence's step input and state, read back through time).
+template <class T>
+struct wants_grad : std::bool_constant<requires { requires T::wants_grad; }> {};
 
 template <class List>
 struct any_batched;
@@ -43,7 +46,7 @@ struct needs_grad;
 template <class... Ts>
 struct any_needs_grad<type_list<Ts...>> : std::bool_constant<(needs_grad<Ts>::value || ...)> {};
 template <class T>
-struct needs_grad : std::bool_constant<is_param<T>::value || any_needs_grad<typename T::children>::value> {};
+struct needs_grad : std::bool_constant<is_param<T>::value || wants_grad<T>::value || any_needs_grad<typename T::children>::value> {};
 }  // namespace detail
 
 /// True when a node's value differs per sample (it depends on an input).

@@ -49,3 +49,18 @@ TEST_CASE("fib_rnn_attention: the attention net's test MSE is below predicting t
   INFO("test MSE ", e.test_mse, ", mean predictor ", e.mean_predictor);
   CHECK(e.test_mse < e.mean_predictor);
 }
+
+static_assert(ctgraph::model<fib::gru_baseline_type, 1>::parameter_count == 33, "GRU(2): 6 + 12 + 12, Dense 1: 3");
+static_assert(ctgraph::model<fib::lstm_attention_type, 1>::parameter_count == 57, "LSTM(2): 8 + 16 + 8, + 22 + 3");
+
+TEST_CASE("fib_rnn_attention: the GRU and LSTM nets' BPTT matches finite differences, with attention") {
+  test::check_gradients<fib::gru_attention_type, 2>({.input_low = 0.0, .input_high = 1.0});
+  test::check_gradients<fib::lstm_attention_type, 2>({.input_low = 0.0, .input_high = 1.0});
+}
+
+TEST_CASE("fib_rnn_attention: the GRU and LSTM nets' test MSE is at least 5x below predicting the training mean") {
+  for (const auto& e : {train_and_test<fib::gru_baseline_type>(1), train_and_test<fib::lstm_baseline_type>(1)}) {
+    INFO("test MSE ", e.test_mse, ", mean predictor ", e.mean_predictor);
+    CHECK(e.test_mse * 5 <= e.mean_predictor);  // seed 1: GRU 8x, LSTM 28x (SimpleRNN 23x)
+  }
+}

@@ -56,6 +56,105 @@ def atten(p, name, x):
     return torch.relu(att * v)
 
 
+# ----------------------------------------------------------------------------- GRU and LSTM
+# ctgraph holds Keras' layout: kernel (in, G*units), recurrent_kernel (units, G*units), gates
+# side by side in columns; GRU bias (2, 3*units) (input, recurrent), LSTM bias (4*units,).
+# PyTorch's nn.GRU / nn.LSTM hold weight_ih_l<k> (G*units, in), weight_hh_l<k> (G*units, units),
+# bias_ih_l<k>, bias_hh_l<k> (G*units,), gates stacked in rows. Gate orders:
+#   GRU:  Keras z, r, h   PyTorch r, z, n   (block i of PyTorch is block GATES["gru"][i] of Keras)
+#   LSTM: Keras i, f, c, o  PyTorch i, f, g, o   (the same order)
+# An LSTM's Keras bias is bias_ih + bias_hh; into PyTorch it goes as bias_ih, bias_hh = 0.
+GATES = {"gru": (1, 0, 2), "lstm": (0, 1, 2, 3)}
+RNN_STEPS, RNN_FEATURES = 20, 3
+
+
+def reorder(kind, m, axis):
+    """m's gate blocks along `axis`, permuted between the two orders (each permutation is its own inverse)."""
+    blocks = torch.chunk(m, len(GATES[kind]), dim=axis) if torch.is_tensor(m) else np.split(m, len(GATES[kind]), axis=axis)
+    picked = [blocks[g] for g in GATES[kind]]
+    return torch.cat(picked, dim=axis) if torch.is_tensor(m) else np.concatenate(picked, axis=axis)
+
+
+def keras_to_torch(kind, p, layers):
+    """PyTorch's nn.GRU / nn.LSTM parameters as functions (differentiable) of ctgraph's."""
+    out = {}
+    for k in range(layers):
+        name = f"{kind}_l{k}"
+        out[f"weight_ih_l{k}"] = reorder(kind, p[name + ".kernel"], 1).T
+        out[f"weight_hh_l{k}"] = reorder(kind, p[name + ".recurrent_kernel"], 1).T
+        if kind == "gru":
+            out[f"bias_ih_l{k}"] = reorder(kind, p[name + ".bias"][0], 0)
+            out[f"bias_hh_l{k}"] = reorder(kind, p[name + ".bias"][1], 0)
+        else:
+            out[f"bias_ih_l{k}"] = p[name + ".bias"]
+            out[f"bias_hh_l{k}"] = torch.zeros_like(p[name + ".bias"])
+    return out
+
+
+def torch_to_keras(kind, sd, layers):
+    """ctgraph's parameters (numpy, Keras layout) from an nn.GRU / nn.LSTM state_dict (numpy)."""
+    out = {}
+    for k in range(layers):
+        name = f"{kind}_l{k}"
+        out[name + ".kernel"] = reorder(kind, sd[f"weight_ih_l{k}"].T, 1).copy()
+        out[name + ".recurrent_kernel"] = reorder(kind, sd[f"weight_hh_l{k}"].T, 1).copy()
+        b_ih, b_hh = reorder(kind, sd[f"bias_ih_l{k}"], 0), reorder(kind, sd[f"bias_hh_l{k}"], 0)
+        out[name + ".bias"] = np.stack([b_ih, b_hh]) if kind == "gru" else b_ih + b_hh
+    return out
+
+
+def recurrent_module(kind, hidden, layers, dtype):
+    cls = torch.nn.GRU if kind == "gru" else torch.nn.LSTM
+    return cls(RNN_FEATURES, hidden, num_layers=layers, batch_first=True, dtype=dtype)
+
+
+def recurrent_net(kind, hidden, layers):
+    """torch.nn.GRU / nn.LSTM (its own kernels) with ctgraph's parameters, last state -> Dense 1."""
+    def net(p, x):
+        module = recurrent_module(kind, hidden, layers, x.dtype)
+        weights = keras_to_torch(kind, p, layers)
+        module._flat_weights = [weights[n] for n in module._flat_weights_names]  # what its forward reads
+        out, _ = module(x.reshape(x.shape[0], RNN_STEPS, RNN_FEATURES))
+        return dense(p, "dense", out[:, -1, :]), None
+    return net
+
+
+def init_recurrent(kind, hidden, layers):
+    """PyTorch's own initialisation of the module (U(+-1/sqrt(hidden))), converted to ctgraph's layout."""
+    def init(rng):
+        torch.manual_seed(int(rng.integers(0, 2**31)))
+        module = recurrent_module(kind, hidden, layers, torch.float64)
+        sd = {k: v.detach().numpy() for k, v in module.state_dict().items()}
+        p = torch_to_keras(kind, sd, layers)
+        # The conversion both ways: back into PyTorch's layout, the same module (LSTM: the same bias sum).
+        back = keras_to_torch(kind, {k: torch.tensor(v) for k, v in p.items()}, layers)
+        for k, v in sd.items():
+            if kind == "lstm" and k.startswith("bias"):
+                continue
+            assert np.array_equal(back[k].numpy(), v), f"{kind}: {k} does not survive the round trip"
+        torch_linear(rng, p, "dense", hidden, 1)
+        return p
+    return init
+
+
+def data_recurrent(rng, rows):
+    """Noisy sine waves of random frequency and phase, 3 features per step; target: the next value."""
+    t = np.arange(RNN_STEPS + 1)
+    freq, phase = rng.uniform(0.1, 0.5, (rows, 1)), rng.uniform(0, 2 * np.pi, (rows, 1))
+    wave = np.sin(freq * t + phase)
+    x = np.stack([wave[:, :-1], np.cos(freq * t[:-1] + phase), rng.normal(0, 0.3, (rows, RNN_STEPS))], axis=2)
+    return x.reshape(rows, RNN_STEPS * RNN_FEATURES), wave[:, -1:]
+
+
+def recurrent_parameters(kind, hidden, layers):
+    gates = 3 if kind == "gru" else 4
+    count, width = 0, RNN_FEATURES
+    for _ in range(layers):
+        count += gates * hidden * (width + hidden) + (2 if kind == "gru" else 1) * gates * hidden
+        width = hidden
+    return count + hidden + 1
+
+
 # ----------------------------------------------------------------------------- networks
 # Each returns (output, logit): the network's output and, for the nets that end in a
 # sigmoid, the value under it (else None).
@@ -327,6 +426,14 @@ CASES = {
              cross_entropy_on_sigmoid, torch_adam(0.005, 1e-3), 4, 3, 100, 333),
     )
 }
+# GRU and LSTM: one layer and two stacked, batch 1 and 16, hidden 8 and 32 (each pair of the
+# three choices appears), T = 20, 3 features, a Dense head, MSE, Keras Adam.
+for _kind, _seed in (("gru", 120), ("lstm", 130)):
+    for _layers, _hidden, _rows in ((1, 8, 1), (1, 32, 16), (2, 32, 1), (2, 8, 16)):
+        _name = f"{_kind}_{_layers}x{_hidden}_b{_rows}"
+        CASES[_name] = Case(_name, _seed + len(CASES), recurrent_net(_kind, _hidden, _layers),
+                            init_recurrent(_kind, _hidden, _layers), data_recurrent, mse, keras_adam(0.003),
+                            RNN_STEPS * RNN_FEATURES, 1, _rows, recurrent_parameters(_kind, _hidden, _layers))
 
 
 def draw(case):

@@ -66,6 +66,23 @@ struct allocation_log {
   void batch_done(std::size_t, double, double) { counts[(*size)++] = allocations; }
   void end_epoch(const ctgraph::epoch_stats&) {}
 };
+
+template <class Graph, std::size_t Batch>
+void check_recurrent_steps_allocate_nothing() {
+  ctgraph::model<Graph, Batch> net(1);
+  ctgraph::random_engine rng(2);
+  for (float& v : net.input()) v = float(rng.uniform(-1.0, 1.0));
+  for (float& v : net.target()) v = float(rng.uniform(-0.5, 0.5));
+  const auto optimizer = ctgraph::keras_adam(0.01);
+  const double first = net.train_step(ctgraph::mean_squared_error{}, optimizer);
+
+  const std::size_t before = allocations;
+  double loss = 0;
+  for (int step = 0; step < 100; ++step) loss = net.train_step(ctgraph::mean_squared_error{}, optimizer);
+  CHECK(allocations == before);
+  CHECK(loss < first);  // the steps trained
+}
+constexpr auto sequence = ctgraph::input<20, 3>;
 }  // namespace
 
 TEST_CASE("allocation: fit's steps, with the divergence and signal checks, allocate nothing within an epoch") {
@@ -80,4 +97,14 @@ TEST_CASE("allocation: fit's steps, with the divergence and signal checks, alloc
     REQUIRE(size == 20);
     for (std::size_t b = 1; b < size; ++b) CHECK(counts[b] == counts[0]);
   }
+}
+
+TEST_CASE("allocation: 100 training steps of a stacked GRU (T = 20, scan) allocate nothing") {
+  constexpr auto g = ctgraph::dense<1>(ctgraph::gru<8>(ctgraph::gru<8>(sequence, ctgraph::return_sequences)));
+  check_recurrent_steps_allocate_nothing<std::remove_const_t<decltype(g)>, 16>();
+}
+
+TEST_CASE("allocation: 100 training steps of an LSTM at batch 1 allocate nothing") {
+  constexpr auto g = ctgraph::dense<1>(ctgraph::lstm<32>(sequence));
+  check_recurrent_steps_allocate_nothing<std::remove_const_t<decltype(g)>, 1>();
 }

@@ -54,7 +54,18 @@ using storage_t = typename storage<N>::type;
 inline constexpr std::size_t align_scalars = 16;  // 64 bytes of float: each buffer starts on a cache line
 constexpr std::size_t padded(std::size_t n) { return (n + align_scalars - 1) / align_scalars * align_scalars; }
 
-template <class Graph, std::size_t Batch, class Scalar>
+/// Whether an element-wise node computed by an exponential (sigmoid, tanh, exp, log) is
+/// stored rather than inlined: a recurrence's cell stores its gates, whose inlined chains the
+/// backward pass would otherwise recompute several times per element, at every step.
+template <class N>
+inline constexpr bool costly_elementwise = [] {
+  if constexpr (requires { typename N::op; })
+    return requires { requires N::op::transcendental; };
+  else
+    return false;
+}();
+
+template <class Graph, std::size_t Batch, class Scalar, bool StoreCostly = false>
 struct plan {
   using graph = fused_graph<Graph>;
   using scalar = Scalar;
@@ -82,7 +93,8 @@ struct plan {
   /// An element-wise node read by exactly one element-wise node is computed
   /// inside its reader's loop and never stored: a chain becomes one loop.
   template <class N>
-  static constexpr bool inlined = is_elementwise<N>::value && consumers<N> == 1 && only_elementwise_consumers<N>;
+  static constexpr bool inlined = is_elementwise<N>::value && consumers<N> == 1 && only_elementwise_consumers<N> &&
+                                  !(StoreCostly && costly_elementwise<N>);
 
   template <class N>
   struct in_workspace : std::bool_constant<!is_param<N>::value && !is_layer<N>::value && !inlined<N>> {};
@@ -109,8 +121,23 @@ struct plan {
     return out;
   }
   static constexpr auto param_offsets = offsets<params, false>([]<class N>() { return N::shape::size; });
-  static constexpr auto value_offsets = offsets<stored, true>([]<class N>() { return full<N>::size; });
-  static constexpr auto grad_offsets = offsets<with_grad, true>([]<class N>() { return full<N>::size; });
+  // A node may ask for room of its own past its value and gradient (a recurrence keeps every step's values).
+  template <class N>
+  static constexpr std::size_t extra_values = [] {
+    if constexpr (requires { N::template workspace<Batch, Scalar>::values; })
+      return padded(full<N>::size) + N::template workspace<Batch, Scalar>::values;
+    else
+      return full<N>::size;
+  }();
+  template <class N>
+  static constexpr std::size_t extra_grads = [] {
+    if constexpr (requires { N::template workspace<Batch, Scalar>::grads; })
+      return padded(full<N>::size) + N::template workspace<Batch, Scalar>::grads;
+    else
+      return full<N>::size;
+  }();
+  static constexpr auto value_offsets = offsets<stored, true>([]<class N>() { return extra_values<N>; });
+  static constexpr auto grad_offsets = offsets<with_grad, true>([]<class N>() { return extra_grads<N>; });
 
   static constexpr std::size_t parameter_count = param_offsets.back();
   static constexpr std::size_t value_size = value_offsets.back();
@@ -132,9 +159,12 @@ struct plan {
 };
 
 /// What a node's forward and backward see: where every node's value and gradient is.
-template <class Plan>
+/// Parameters are placed by ParamPlan: a recurrence's cell runs on a plan of its own
+/// but reads and trains the parameters of the graph around it.
+template <class Plan, class ParamPlan = Plan>
 struct context {
   using plan = Plan;
+  using param_plan = ParamPlan;
   using scalar = typename Plan::scalar;
   static constexpr std::size_t batch = Plan::batch;
   template <class N>
@@ -149,7 +179,7 @@ struct context {
   scalar* value() const {
     using S = storage_t<N>;
     if constexpr (is_param<S>::value)
-      return params + Plan::template param_offset<S>;
+      return params + ParamPlan::template param_offset<S>;
     else
       return values + Plan::template value_offset<S>;
   }
@@ -158,7 +188,7 @@ struct context {
     using S = storage_t<N>;
     static_assert(ctgraph::needs_grad<S>, "ctgraph: internal: gradient asked of a node that needs none");
     if constexpr (is_param<S>::value)
-      return param_grads + Plan::template param_offset<S>;
+      return param_grads + ParamPlan::template param_offset<S>;
     else
       return grads + Plan::template grad_offset<S>;
   }

@@ -6,6 +6,7 @@
 #include "ctgraph/nn/init.hpp"
 #include "ctgraph/ops/layer.hpp"
 #include "ctgraph/ops/param.hpp"
+#include "ctgraph/ops/scan.hpp"
 #include "ctgraph/ops/simple_rnn.hpp"
 #include "ctgraph/ops/step.hpp"
 
@@ -14,10 +15,6 @@ namespace ctgraph {
 struct simple_rnn_kind {
   static constexpr std::string_view type_name = "SimpleRNN", prefix = "simple_rnn";
 };
-
-/// Pass to a recurrent layer to get every step's state, as Keras' return_sequences=True.
-inline constexpr struct return_sequences_t {
-} return_sequences{};
 
 namespace detail {
 template <class Shape>

@@ -23,12 +23,14 @@ struct relu_op {
   template <class T> static T df(T x, T) { return x > T(0) ? T(1) : T(0); }
 };
 struct tanh_op {
+  static constexpr bool transcendental = true;
   static constexpr std::string_view name = "tanh";
   static constexpr std::size_t cost = 1;
   template <class T> static T f(T x) { return detail::tanh(x); }
   template <class T> static T df(T, T y) { return T(1) - y * y; }
 };
 struct sigmoid_op {
+  static constexpr bool transcendental = true;
   static constexpr std::string_view name = "sigmoid";
   static constexpr std::size_t cost = 1;
   // Two branches so that exp never overflows.
@@ -40,12 +42,14 @@ struct sigmoid_op {
   template <class T> static T df(T, T y) { return y * (T(1) - y); }
 };
 struct exp_op {
+  static constexpr bool transcendental = true;
   static constexpr std::string_view name = "exp";
   static constexpr std::size_t cost = 1;
   template <class T> static T f(T x) { return std::exp(x); }
   template <class T> static T df(T, T y) { return y; }
 };
 struct log_op {
+  static constexpr bool transcendental = true;
   static constexpr std::string_view name = "log";
   static constexpr std::size_t cost = 1;
   template <class T> static T f(T x) { return std::log(x); }

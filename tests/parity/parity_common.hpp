@@ -1,0 +1,149 @@
+// What every parity case shares: parity.py's reference files, made once per run, and the
+// comparisons of loss, gradients and parameters (see README.md beside this file).
+#pragma once
+
+#include <cmath>
+#include <cstdlib>
+#include <filesystem>
+#include <map>
+#include <string>
+
+#include <unistd.h>
+
+#include <doctest/doctest.h>
+
+#include <ctgraph/ctgraph.hpp>
+
+namespace parity {
+
+namespace fs = std::filesystem;
+
+
+inline const fs::path source = CTGRAPH_SOURCE_DIR;
+inline const fs::path script = source / "tests" / "parity" / "parity.py";
+
+inline std::string quoted(const fs::path& p) { return "'" + p.string() + "'"; }
+
+/// parity.py's reference files, made once per test run.
+inline const fs::path& reference_dir() {
+  static const fs::path dir = [] {
+    const fs::path d = fs::temp_directory_path() / ("ctgraph-parity-" + std::to_string(::getpid()));
+    fs::create_directories(d);
+    const std::string command = "/usr/bin/python3 " + quoted(script) + " reference " + quoted(d) + " > " +
+                                quoted(d / "reference.log") + " 2>&1";
+    if (std::system(command.c_str()) != 0)
+      FAIL("parity.py reference failed (is python3-torch installed? scripts/setup installs it): see ",
+           (d / "reference.log").string());
+    return d;
+  }();
+  return dir;
+}
+
+inline std::map<std::string, ctgraph::npz_array> read_by_name(const fs::path& file) {
+  std::map<std::string, ctgraph::npz_array> out;
+  for (auto& a : ctgraph::read_npz(file)) out.emplace(a.name, std::move(a));
+  return out;
+}
+
+/// Every element within `relative` of the reference, relative to the larger of its own size and
+/// `floor_fraction` of the array's largest element: a gradient of 1e-12 beside one of 1.0 is not
+/// held to 1e-16, nor, after ten Adam steps in float, a weight passing through zero (where float
+/// rounding of 1e-7 is a large part of a value of 1e-4; in double the same weights agree to 1e-9).
+template <class S>
+void check_close(const std::string& what, std::span<const S> got, const std::vector<double>& want, double relative,
+                 double floor_fraction = 1e-3) {
+  REQUIRE(got.size() == want.size());
+  double largest = 0;
+  for (double w : want) largest = std::max(largest, std::abs(w));
+  const double floor = std::max(floor_fraction * largest, 1e-12);
+  std::size_t worst = 0;
+  double worst_ratio = 0;
+  for (std::size_t i = 0; i < got.size(); ++i) {
+    const double ratio = std::abs(double(got[i]) - want[i]) / std::max(std::abs(want[i]), floor);
+    if (ratio > worst_ratio) worst_ratio = ratio, worst = i;
+  }
+  INFO(what, "[", worst, "]: ctgraph ", double(got[worst]), ", PyTorch ", want[worst], " (relative ", worst_ratio, ")");
+  CHECK(worst_ratio <= relative);
+}
+
+template <class Model>
+void check_parameters(const std::string& what, const Model& net, const fs::path& file, double relative) {
+  const auto want = read_by_name(file);
+  const double floor_fraction = std::is_same_v<typename Model::scalar, float> ? 0.1 : 1e-3;
+  for (const auto& p : Model::parameter_table()) {
+    REQUIRE(want.count(p.name) == 1);
+    check_close(what + " " + p.name, net.parameters().subspan(p.offset, p.size), want.at(p.name).values, relative,
+                floor_fraction);
+  }
+}
+
+/// In float, a gradient summed over batch x steps terms (320 for a GRU at batch 16, T = 20) carries
+/// rounding of about 1e-6 of the array's largest element whatever the order of the sums: elements a
+/// thousand times smaller than that are held to 1e-4 of a hundredth of it, not of themselves. (In
+/// double every element agrees to 1e-9 of itself down to 1e-3 of the largest: the formulas are equal.)
+template <class Model>
+void check_gradients(const Model& net, const fs::path& file, double relative) {
+  const auto want = read_by_name(file);
+  const double floor_fraction = std::is_same_v<typename Model::scalar, float> ? 1e-2 : 1e-3;
+  for (const auto& p : Model::parameter_table()) {
+    REQUIRE(want.count(p.name) == 1);
+    check_close("gradient " + p.name, net.gradients().subspan(p.offset, p.size), want.at(p.name).values, relative,
+                floor_fraction);
+  }
+}
+
+/// One case of the protocol: reference files in <case>_<f32|f64>/, a model of Graph at Batch.
+template <class Graph, std::size_t Batch, class S, class Loss, class Optimizer>
+void check_case(const std::string& name, const Loss& loss, const Optimizer& optimizer) {
+  using model_type = ctgraph::model<Graph, Batch, S>;
+  constexpr double relative = std::is_same_v<S, float> ? 1e-4 : 1e-9;
+  const fs::path dir = reference_dir() / (name + (std::is_same_v<S, float> ? "_f32" : "_f64"));
+  model_type net(12345);  // every parameter is then replaced by PyTorch's
+  ctgraph::load_weights(net, dir / "init.npz");
+
+  const auto batch = read_by_name(dir / "batch.npz");
+  const auto& x = batch.at("x");
+  const auto& y = batch.at("y");
+  const std::size_t rows = x.shape.at(0);
+  REQUIRE(rows <= Batch);
+  REQUIRE(x.values.size() == rows * model_type::input_size);
+  constexpr std::size_t y_width = ctgraph::target_width<Loss, model_type::output_size>();
+  REQUIRE(y.values.size() == rows * y_width);
+  std::fill(net.input().begin(), net.input().end(), S(0));
+  std::fill(net.target().begin(), net.target().end(), S(0));
+  std::copy(x.values.begin(), x.values.end(), net.input().begin());
+  std::copy(y.values.begin(), y.values.end(), net.target().begin());
+  if (rows < Batch) MESSAGE(name, ": ", rows, " rows in a batch of ", Batch, " (a partial batch)");
+
+  const double mean_loss = net.compute_gradients(loss, rows) / double(rows);
+  const double want_loss = read_by_name(dir / "loss.npz").at("loss").values.at(0);
+  INFO(name, " loss: ctgraph ", mean_loss, ", PyTorch ", want_loss);
+  CHECK(std::abs(mean_loss - want_loss) <= relative * std::abs(want_loss));
+  check_gradients(net, dir / "grad.npz", relative);
+
+  for (int step = 0; step < 10; ++step) net.train_step(loss, optimizer, rows);
+  check_parameters("after 10 steps:", net, dir / "after.npz", relative);
+}
+
+/// Weights trained by ctgraph (fit on the graph's data) predict in PyTorch what they predict here.
+template <class Graph, std::size_t Batch, class Loss, class Optimizer>
+void check_predictions(const std::string& name, const Loss& loss, const Optimizer& optimizer,
+                       const ctgraph::dataset<float>& train, const ctgraph::dataset<float>& test, std::size_t epochs) {
+  using model_type = ctgraph::model<Graph, Batch>;
+  model_type net(7);
+  ctgraph::fit(net, loss, optimizer, train, {.epochs = epochs, .seed = 8});
+  const fs::path dir = reference_dir();
+  ctgraph::save_weights(net, dir / (name + "_trained.npz"));
+  const auto prediction = ctgraph::predict(net, test.x);
+  ctgraph::write_npz(dir / (name + "_predict.npz"),
+                     {{"x", {test.size(), model_type::input_size}, std::span<const float>(test.x.data(), test.x.size())},
+                      {"prediction", {test.size(), model_type::output_size},
+                       std::span<const float>(prediction.data(), prediction.size())}});
+  const std::string command = "/usr/bin/python3 " + quoted(script) + " check-predictions " + quoted(dir) + " " + name +
+                              " > " + quoted(dir / (name + "_check.log")) + " 2>&1";
+  const int rc = std::system(command.c_str());
+  INFO(name, ": parity.py check-predictions exited ", rc, "; see ", (dir / (name + "_check.log")).string());
+  CHECK(rc == 0);
+}
+
+}  // namespace parity
