@@ -34,12 +34,10 @@ struct fuse_rule<binary_node<add_op, matmul_node<X, W>, B>> {
                                   affine_node<X, W, B, identity_op>, plain>;
 };
 
-template <class Op>
-inline constexpr bool fusable_activation = !std::is_same_v<Op, log_op>;  // the epilogue's act' reads only y
-
+// The op says whether it may run in the epilogue (its derivative from y alone): see op_traits.
 template <class Op, class X, class W, class B>
 struct fuse_rule<unary_node<Op, affine_node<X, W, B, identity_op>>> {
-  using type = std::conditional_t<fusable_activation<Op>, affine_node<X, W, B, Op>,
+  using type = std::conditional_t<op_traits<Op>::fuses_into_epilogue, affine_node<X, W, B, Op>,
                                   unary_node<Op, affine_node<X, W, B, identity_op>>>;
 };
 
