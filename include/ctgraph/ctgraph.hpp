@@ -25,6 +25,9 @@
 
 #include "ctgraph/train/fit.hpp"
 #include "ctgraph/train/losses/binary_crossentropy.hpp"
+#include "ctgraph/train/losses/categorical_crossentropy.hpp"
+#include "ctgraph/train/losses/huber.hpp"
+#include "ctgraph/train/losses/mean_absolute_error.hpp"
 #include "ctgraph/train/losses/mean_squared_error.hpp"
 #include "ctgraph/train/losses/softmax_cross_entropy.hpp"
 #include "ctgraph/train/metrics.hpp"

@@ -105,6 +105,22 @@ def iris_linear(p, x):
     return torch.sigmoid(z), z
 
 
+# The new primitives (issue 12), in small nets of their own.
+
+
+def activations(p, x):
+    h = F.gelu(dense(p, "dense_1", x))  # exact (erf) form
+    h = F.leaky_relu(dense(p, "dense_2", h), 0.01)
+    h = torch.sqrt(F.softplus(dense(p, "dense_3", h)))
+    h = torch.abs(dense(p, "dense_4", h))
+    return dense(p, "dense_5", h), None
+
+
+def classifier(p, x):
+    z = dense(p, "dense_2", F.gelu(dense(p, "dense_1", x)))
+    return torch.softmax(z, dim=1), z
+
+
 # ----------------------------------------------------------------------------- losses
 
 
@@ -114,6 +130,18 @@ def bce_from_logit(out, logit, y):
 
 def mse(out, logit, y):
     return F.mse_loss(out, y)  # mean over rows and outputs
+
+
+def huber(out, logit, y):
+    return F.huber_loss(out, y, delta=1.0)  # mean over rows and outputs
+
+
+def mae(out, logit, y):
+    return F.l1_loss(out, y)
+
+
+def categorical_crossentropy(out, logit, y):
+    return F.cross_entropy(logit, y[:, 0].long())  # -log softmax(z)_t, from the logit
 
 
 def cross_entropy_on_sigmoid(out, logit, y):
@@ -285,6 +313,29 @@ def init_iris_linear(rng):
     return p
 
 
+def init_activations(rng):
+    p = {}
+    for i, (n_in, n_out) in enumerate(((6, 8), (8, 8), (8, 8), (8, 4), (4, 1)), start=1):
+        keras_dense(rng, p, f"dense_{i}", n_in, n_out)
+    return p
+
+
+def data_regression(rng, rows):
+    x = rng.normal(size=(rows, 6))
+    return x, rng.normal(0.0, 2.0, (rows, 1))  # targets spread past huber's delta = 1
+
+
+def init_classifier(rng):
+    p = {}
+    keras_dense(rng, p, "dense_1", 6, 8)
+    keras_dense(rng, p, "dense_2", 8, 3)
+    return p
+
+
+def data_classes(rng, rows):
+    return rng.normal(size=(rows, 6)), rng.integers(0, 3, (rows, 1)).astype(np.float64)
+
+
 IRIS_MEANS = np.array([[5.0, 3.4, 1.5, 0.25], [5.9, 2.8, 4.3, 1.3], [6.6, 3.0, 5.6, 2.0]])
 
 
@@ -325,6 +376,12 @@ CASES = {
              cross_entropy_on_sigmoid, torch_adam(0.005, 1e-3), 4, 3, 100, 873),
         Case("iris_linear", 108, iris_linear, init_iris_linear, data_iris,
              cross_entropy_on_sigmoid, torch_adam(0.005, 1e-3), 4, 3, 100, 333),
+        Case("activations_huber", 121, activations, init_activations, data_regression,
+             huber, keras_adam(0.01), 6, 1, 20, 241),
+        Case("activations_mae", 122, activations, init_activations, data_regression,
+             mae, keras_adam(0.01), 6, 1, 20, 241),
+        Case("categorical_crossentropy", 123, classifier, init_classifier, data_classes,
+             categorical_crossentropy, torch_adam(0.01, 0.0), 6, 3, 20, 83),
     )
 }
 

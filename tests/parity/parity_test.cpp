@@ -216,3 +216,29 @@ TEST_CASE("parity: weights trained by ctgraph predict the same in PyTorch on hel
   check_predictions<iq::baseline_type, iq::batch>("iris_linear", ctgraph::softmax_cross_entropy{}, adam, data.train,
                                                   data.test, 200);
 }
+
+namespace {
+namespace layers {
+using namespace ctgraph;
+constexpr auto x6 = input<6>;
+constexpr auto activations =
+    dense<1>(ctgraph::abs(dense<4>(ctgraph::sqrt(dense<8>(dense<8>(dense<8>(x6, activation::gelu), activation::leaky_relu),
+                                                          activation::softplus)))));
+using activations_type = std::remove_const_t<decltype(activations)>;
+constexpr auto classifier = dense<3>(dense<8>(x6, activation::gelu), activation::softmax);
+using classifier_type = std::remove_const_t<decltype(classifier)>;
+}  // namespace layers
+}  // namespace
+
+TEST_CASE("parity: gelu, leaky_relu, softplus, sqrt and abs equal PyTorch under huber and mae: loss, gradients, 10 steps") {
+  check_case<layers::activations_type, 32, float>("activations_huber", ctgraph::huber<>{}, ctgraph::keras_adam(0.01));
+  check_case<layers::activations_type, 32, double>("activations_huber", ctgraph::huber<>{}, ctgraph::keras_adam(0.01));
+  check_case<layers::activations_type, 32, float>("activations_mae", ctgraph::mean_absolute_error{}, ctgraph::keras_adam(0.01));
+  check_case<layers::activations_type, 32, double>("activations_mae", ctgraph::mean_absolute_error{}, ctgraph::keras_adam(0.01));
+}
+
+TEST_CASE("parity: categorical_crossentropy over integer labels equals PyTorch's cross_entropy: loss, gradients, 10 steps") {
+  const auto adam = ctgraph::torch_adam(0.01, 0.0);
+  check_case<layers::classifier_type, 32, float>("categorical_crossentropy", ctgraph::categorical_crossentropy{}, adam);
+  check_case<layers::classifier_type, 32, double>("categorical_crossentropy", ctgraph::categorical_crossentropy{}, adam);
+}
