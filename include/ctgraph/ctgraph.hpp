@@ -12,6 +12,7 @@
 #include "ctgraph/ops/constant.hpp"
 #include "ctgraph/ops/input.hpp"
 #include "ctgraph/ops/layer.hpp"
+#include "ctgraph/ops/layer_norm.hpp"
 #include "ctgraph/ops/matmul.hpp"
 #include "ctgraph/ops/param.hpp"
 #include "ctgraph/ops/reshape.hpp"
@@ -25,6 +26,7 @@
 #include "ctgraph/nn/activation.hpp"
 #include "ctgraph/nn/dense.hpp"
 #include "ctgraph/nn/init.hpp"
+#include "ctgraph/nn/layer_norm.hpp"
 #include "ctgraph/nn/simple_rnn.hpp"
 
 #include "ctgraph/train/fit.hpp"
