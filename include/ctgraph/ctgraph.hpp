@@ -10,6 +10,7 @@
 #include "ctgraph/ops/binary.hpp"
 #include "ctgraph/ops/concat.hpp"
 #include "ctgraph/ops/constant.hpp"
+#include "ctgraph/ops/dropout.hpp"
 #include "ctgraph/ops/input.hpp"
 #include "ctgraph/ops/layer.hpp"
 #include "ctgraph/ops/layer_norm.hpp"

@@ -73,7 +73,7 @@ class model {
   static constexpr std::size_t training_flops = flops_per_sample<true>();
 
   /// Builds the buffers once and initialises the parameters from `seed`.
-  explicit model(std::uint64_t seed = 0) : memory_(total_size) {
+  explicit model(std::uint64_t seed = 0) : memory_(total_size), seed_(seed) {
     detail::single_threaded_blas();
     initialize(seed);
   }
@@ -88,6 +88,7 @@ class model {
 
   /// Draws every parameter from its initialiser, in data-flow order, and resets the optimizer.
   void initialize(std::uint64_t seed) {
+    seed_ = seed;
     random_engine rng(seed);
     detail::for_each_type<typename plan::params>([&]<class P>() {
       P::init::template fill<typename P::shape>(params() + plan::template param_offset<P>, rng);
@@ -110,10 +111,16 @@ class model {
   /// The graph's output after the last forward pass: Batch rows of output_size.
   std::span<const Scalar> output() const { return {context().template value<output_node>(), Batch * output_size}; }
 
-  /// Runs the forward pass on input().
+  /// Runs the forward pass on input(), as evaluate and predict do (dropout is the identity).
   void forward() {
     const auto c = context();
     detail::for_each_type<typename plan::computed>([&]<class N>() { N::forward(c); });
+  }
+
+  /// Runs the forward pass as the next training step will (dropout active, with that step's mask).
+  void forward_training() {
+    const training_scope scope(*this);
+    forward();
   }
 
   /// The value of the layer called Name after the last forward pass: Batch rows of its shape.
@@ -148,6 +155,7 @@ class model {
   /// summed over the rows.
   template <class Loss>
   double compute_gradients(const Loss&, std::size_t count = Batch) {
+    const training_scope scope(*this);  // dropout's mask: that of step step_ + 1, drawn from the model's seed
     forward();
     zero_gradients();
     const double total = Loss::evaluate(context(), targets(), count, true);
@@ -176,7 +184,7 @@ class model {
 
   detail::context<plan> context() const {
     auto* base = const_cast<Scalar*>(memory_.data());
-    return {base, base + parameter_count, base + values_at, base + grads_at};
+    return {base, base + parameter_count, base + values_at, base + grads_at, training_, detail::step_noise(seed_, step_)};
   }
 
  private:
@@ -211,8 +219,17 @@ class model {
     });
   }
 
+  /// Marks a training step for as long as it lives (and ends it on an exception too).
+  struct training_scope {
+    model& m;
+    explicit training_scope(model& owner) : m(owner) { m.training_ = true; }
+    ~training_scope() { m.training_ = false; }
+  };
+
   detail::aligned_buffer<Scalar> memory_;
+  std::uint64_t seed_ = 0;
   std::uint64_t step_ = 0;
+  bool training_ = false;
 };
 
 }  // namespace ctgraph
