@@ -227,6 +227,14 @@ constexpr auto activations =
 using activations_type = std::remove_const_t<decltype(activations)>;
 constexpr auto classifier = dense<3>(dense<8>(x6, activation::gelu), activation::softmax);
 using classifier_type = std::remove_const_t<decltype(classifier)>;
+
+constexpr auto tokens = input<9>;
+constexpr auto convolved = conv1d<6, 3>(conv1d<5, 3, 2, padding::same>(embedding<10, 4>(tokens), activation::tanh),
+                                        activation::tanh);
+constexpr auto pooled = slice<1, 1, 12>(slice<0, 0, 2>(concat(max_pool1d<2, 1>(convolved), average_pool1d<2, 1>(convolved))));
+constexpr auto sequence_layers =
+    dense<3>(dropout<0.25>(flatten(layer_norm(pooled)) + constant<0.1>), activation::softmax);
+using sequence_layers_type = std::remove_const_t<decltype(sequence_layers)>;
 }  // namespace layers
 }  // namespace
 
@@ -241,4 +249,11 @@ TEST_CASE("parity: categorical_crossentropy over integer labels equals PyTorch's
   const auto adam = ctgraph::torch_adam(0.01, 0.0);
   check_case<layers::classifier_type, 32, float>("categorical_crossentropy", ctgraph::categorical_crossentropy{}, adam);
   check_case<layers::classifier_type, 32, double>("categorical_crossentropy", ctgraph::categorical_crossentropy{}, adam);
+}
+
+TEST_CASE("parity: embedding, conv1d, pooling, concat, slice, layer_norm, flatten, a constant and dropout equal PyTorch") {
+  // Dropout's mask is ctgraph's (seed 12345, step by step): parity.py draws the same one.
+  const auto adam = ctgraph::torch_adam(0.01, 0.0);
+  check_case<layers::sequence_layers_type, 32, float>("sequence_layers", ctgraph::categorical_crossentropy{}, adam);
+  check_case<layers::sequence_layers_type, 32, double>("sequence_layers", ctgraph::categorical_crossentropy{}, adam);
 }
