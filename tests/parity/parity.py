@@ -121,6 +121,15 @@ def classifier(p, x):
     return torch.softmax(z, dim=1), z
 
 
+def two_heads(p, x):
+    """Two inputs (x's first 15 columns: a (5, 3) sequence, flattened; the last 4: a vector), two outputs."""
+    left, right = x[:, :15], x[:, 15:]
+    shared = torch.tanh(dense(p, "dense_1", torch.cat([left, right], dim=1)))
+    value = dense(p, "dense_2", shared)
+    z = dense(p, "dense_3", torch.cat([shared, right], dim=1))
+    return (value, torch.softmax(z, dim=1)), z
+
+
 # ctgraph's dropout mask (include/ctgraph/ops/dropout.hpp): counter-based, from the model's seed
 # (parity_test.cpp builds every model with seed 12345), the optimizer step and the dropout's index.
 MODEL_SEED = 12345
@@ -186,6 +195,11 @@ def mae(out, logit, y):
 
 def categorical_crossentropy(out, logit, y):
     return F.cross_entropy(logit, y[:, 0].long())  # -log softmax(z)_t, from the logit
+
+
+def two_losses(out, logit, y):
+    """0.7 MSE of the value against y[:, 0] + 0.3 cross-entropy of the class y[:, 1]."""
+    return 0.7 * F.mse_loss(out[0], y[:, 0:1]) + 0.3 * F.cross_entropy(logit, y[:, 1].long())
 
 
 def cross_entropy_on_sigmoid(out, logit, y):
@@ -398,6 +412,19 @@ def data_tokens(rng, rows):
     return rng.integers(0, 10, (rows, 9)).astype(np.float64), rng.integers(0, 3, (rows, 1)).astype(np.float64)
 
 
+def init_two_heads(rng):
+    p = {}
+    keras_dense(rng, p, "dense_1", 19, 8)
+    keras_dense(rng, p, "dense_2", 8, 1)
+    keras_dense(rng, p, "dense_3", 12, 3)
+    return p
+
+
+def data_two_heads(rng, rows):
+    y = np.stack([rng.normal(size=rows), rng.integers(0, 3, rows).astype(np.float64)], axis=1)
+    return rng.normal(size=(rows, 19)), y
+
+
 IRIS_MEANS = np.array([[5.0, 3.4, 1.5, 0.25], [5.9, 2.8, 4.3, 1.3], [6.6, 3.0, 5.6, 2.0]])
 
 
@@ -446,6 +473,8 @@ CASES = {
              categorical_crossentropy, torch_adam(0.01, 0.0), 6, 3, 20, 83),
         Case("sequence_layers", 124, sequence_layers, init_sequence_layers, data_tokens,
              categorical_crossentropy, torch_adam(0.01, 0.0), 9, 3, 20, 292),
+        Case("two_inputs_two_outputs", 125, two_heads, init_two_heads, data_two_heads,
+             two_losses, keras_adam(0.01), 19, 4, 20, 208),
     )
 }
 
@@ -457,7 +486,7 @@ def draw(case):
     x, y = case.data(rng, case.rows)
     count = sum(v.size for v in init.values())
     assert count == case.parameters, f"{case.name}: {count} parameters, SEEDS.md says {case.parameters}"
-    assert x.shape == (case.rows, case.width) and y.shape == (case.rows, 1)
+    assert x.shape == (case.rows, case.width) and y.shape[0] == case.rows
     return init, x, y
 
 

@@ -6,6 +6,7 @@
 #include "ctgraph/ops/affine.hpp"
 #include "ctgraph/ops/binary.hpp"
 #include "ctgraph/ops/layer.hpp"
+#include "ctgraph/ops/outputs.hpp"
 #include "ctgraph/ops/softmax.hpp"
 
 namespace ctgraph::detail {
@@ -77,6 +78,12 @@ struct fuse_output<unary_node<sigmoid_op, A>> {
 template <std::size_t Axis, class A>
 struct fuse_output<softmax_node<Axis, A>> {
   using type = softmax_node<Axis, fuse_t<A>>;
+};
+
+// Several outputs: each keeps its own final sigmoid or softmax, for its own loss.
+template <class A, class B>
+struct fuse_output<outputs_node<A, B>> {
+  using type = outputs_node<typename fuse_output<A>::type, typename fuse_output<B>::type>;
 };
 
 /// The graph as it is executed.

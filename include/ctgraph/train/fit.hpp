@@ -121,6 +121,8 @@ void check_dataset(const dataset<S>& data, const char* what) {
 template <std::size_t TargetWidth, class Model, class S>
 void gather(Model& net, const xt::xtensor<S, 2>& x, const xt::xtensor<S, 2>* y, const std::size_t* order,
             std::size_t count) {
+  static_assert(Model::plan::inputs::size == 1, "ctgraph: fit, evaluate, predict: a graph of several inputs is trained "
+                                                "step by step: fill input<\"name\">() and target(), then train_step");
   constexpr std::size_t width = Model::input_size;
   S* in = net.input().data();
   const S* xs = x.data();

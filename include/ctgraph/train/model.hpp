@@ -9,6 +9,7 @@
 #pragma once
 
 #include <algorithm>
+#include <array>
 #include <cstdint>
 #include <span>
 #include <string>
@@ -32,6 +33,28 @@ struct parameter_info {
 };
 
 namespace detail {
+template <class Inputs>
+constexpr bool inputs_named() {
+  return []<class... In>(type_list<In...>*) {
+    const std::array<std::string_view, sizeof...(In)> names{In::name...};
+    for (std::size_t i = 0; i < names.size(); ++i) {
+      if (names[i].empty()) return false;
+      for (std::size_t j = 0; j < i; ++j)
+        if (names[i] == names[j]) return false;
+    }
+    return true;
+  }(static_cast<Inputs*>(nullptr));
+}
+template <class Inputs>
+constexpr std::size_t input_index(std::string_view name) {
+  return []<class... In>(type_list<In...>*, std::string_view n) {
+    const std::array<std::string_view, sizeof...(In)> names{In::name...};
+    for (std::size_t i = 0; i < names.size(); ++i)
+      if (names[i] == n) return i;
+    return names.size();
+  }(static_cast<Inputs*>(nullptr), name);
+}
+
 // OpenBLAS' threads make the small products of these graphs slower: one thread.
 inline void single_threaded_blas() {
   static const bool once = (openblas_set_num_threads(1), true);
@@ -50,7 +73,9 @@ class model {
   using scalar = Scalar;
   using plan = detail::plan<graph, Batch, Scalar>;
   using output_node = typename plan::graph;
-  static_assert(plan::inputs::size == 1, "ctgraph: model: the graph must have exactly one input");
+  static_assert(plan::inputs::size == 1 || detail::inputs_named<typename plan::inputs>(),
+                "ctgraph: model: a graph of several inputs must name each one, differently "
+                "(named_input<\"name\", dims...>), and fill them through input<\"name\">()");
   using input_node = typename detail::type_at<0, typename plan::inputs>::type;
   using layer_names = detail::names<typename plan::layers>;
 
@@ -105,7 +130,19 @@ class model {
   std::span<const Scalar> parameters() const { return {params(), parameter_count}; }
   std::span<const Scalar> gradients() const { return {param_grads(), parameter_count}; }
   /// The batch the next step reads: Batch rows of input_size, row-major.
-  std::span<Scalar> input() { return {context().template value<input_node>(), Batch * input_size}; }
+  std::span<Scalar> input()
+    requires(plan::inputs::size == 1)
+  {
+    return {context().template value<input_node>(), Batch * input_size};
+  }
+  /// The input called Name (of several): Batch rows of its shape, row-major.
+  template <fixed_string Name>
+  std::span<Scalar> input() {
+    constexpr std::size_t index = detail::input_index<typename plan::inputs>(Name.view());
+    static_assert(index < plan::inputs::size, "ctgraph: input<\"name\">(): no input of this graph has that name");
+    using in = typename detail::type_at<index < plan::inputs::size ? index : 0, typename plan::inputs>::type;
+    return {context().template value<in>(), Batch * in::shape::size};
+  }
   /// The targets the next training step reads: Batch rows of output_size.
   std::span<Scalar> target() { return {targets(), Batch * output_size}; }
   /// The graph's output after the last forward pass: Batch rows of output_size.

@@ -34,6 +34,9 @@ struct categorical_crossentropy {
   static constexpr std::string_view name = "categorical_crossentropy";
   template <class Plan>
   static constexpr bool folds_output = !std::is_void_v<typename detail::softmax_logit<typename Plan::graph>::type>;
+  /// The node whose gradient the loss writes (the output's logit).
+  template <class Plan>
+  using gradient_node = typename detail::softmax_logit<typename Plan::graph>::type;
   /// One number per sample: the class.
   template <std::size_t OutputSize>
   static constexpr std::size_t target_width = 1;
