@@ -81,6 +81,7 @@ TEST_CASE("unary: the new ops' values and derivatives at known points") {
 }
 
 namespace {
+// --8<-- [start:op]
 // x^2 with its derivative written from x: 2 x. Run in an epilogue (where x is overwritten by y)
 // it would compute 2 x^2 and be silently wrong, so it must not fuse.
 struct square_from_input {
@@ -91,6 +92,7 @@ struct square_from_input {
   template <class T> static T f(T v) { return v * v; }
   template <class T> static T df(T v, T) { return T(2) * v; }
 };
+// --8<-- [end:op]
 // The same function with its derivative from y (2 sqrt(y), x >= 0 here): may fuse.
 struct square_from_output {
   static constexpr derivative_of derivative = derivative_of::output;

@@ -8,6 +8,7 @@
 
 namespace ctgraph {
 
+// --8<-- [start:node]
 template <class Shape, node A>
 struct reshape_node {
   using shape = Shape;
@@ -45,6 +46,7 @@ constexpr auto reshape(A a) {
   else
     return a;
 }
+// --8<-- [end:node]
 
 /// x's values as one vector per sample (Keras' Flatten).
 template <node A>
