@@ -39,6 +39,13 @@ struct outputs_node {
   }
 };
 
+namespace detail {
+template <class N>
+inline constexpr bool is_outputs = false;
+template <class A, class B>
+inline constexpr bool is_outputs<outputs_node<A, B>> = true;
+}  // namespace detail
+
 /// A graph of two outputs, each with its own loss: model<decltype(outputs(a, b)), 32> trained with weighted_sum.
 template <node A, node B>
 constexpr auto outputs(A, B) {

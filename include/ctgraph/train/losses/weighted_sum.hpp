@@ -19,10 +19,6 @@ template <class Plan, class Output>
 struct plan_with_output : Plan {
   using graph = Output;
 };
-template <class N>
-inline constexpr bool is_outputs = false;
-template <class A, class B>
-inline constexpr bool is_outputs<outputs_node<A, B>> = true;
 }  // namespace detail
 
 template <double Wa, class LossA, double Wb, class LossB>
