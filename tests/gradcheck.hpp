@@ -24,7 +24,11 @@ template <ctgraph::node Graph, std::size_t Batch = 3>
 void check_gradients(gradcheck_options o = {}) {
   ctgraph::model<Graph, Batch, double> net(o.seed);
   ctgraph::random_engine rng(o.seed + 100);
-  for (double& v : net.input()) v = rng.uniform(o.input_low, o.input_high);
+  // Every input of the graph (one, or several named ones), in data-flow order.
+  ctgraph::detail::for_each_type<typename decltype(net)::plan::inputs>([&]<class In>() {
+    double* v = net.context().template value<In>();
+    for (std::size_t i = 0; i < Batch * In::shape::size; ++i) v[i] = rng.uniform(o.input_low, o.input_high);
+  });
   // Random parameters, not the initialisers' (biases start at zero, which hides bugs).
   for (double& p : net.parameters()) p = rng.uniform(-1.0, 1.0);
   std::vector<double> w(Batch * net.output_size);

@@ -1,5 +1,5 @@
 // ctgraph: a neural network as a C++ type. The one include a user needs: it needs
-// xtensor, xtensor-blas and OpenBLAS only. Charts (PLplot) are ctgraph/io/plot.hpp.
+// xtensor, xtensor-blas, OpenBLAS and libzip only. Charts (PLplot) are ctgraph/io/plot.hpp.
 #pragma once
 
 #include "ctgraph/fixed_string.hpp"
@@ -9,20 +9,33 @@
 #include "ctgraph/ops/affine.hpp"
 #include "ctgraph/ops/binary.hpp"
 #include "ctgraph/ops/columns.hpp"
+#include "ctgraph/ops/concat.hpp"
+#include "ctgraph/ops/constant.hpp"
+#include "ctgraph/ops/conv1d.hpp"
+#include "ctgraph/ops/dropout.hpp"
+#include "ctgraph/ops/embedding.hpp"
 #include "ctgraph/ops/input.hpp"
 #include "ctgraph/ops/layer.hpp"
+#include "ctgraph/ops/layer_norm.hpp"
 #include "ctgraph/ops/matmul.hpp"
+#include "ctgraph/ops/outputs.hpp"
 #include "ctgraph/ops/param.hpp"
+#include "ctgraph/ops/pool1d.hpp"
+#include "ctgraph/ops/reshape.hpp"
 #include "ctgraph/ops/scan.hpp"
 #include "ctgraph/ops/simple_rnn.hpp"
+#include "ctgraph/ops/slice.hpp"
 #include "ctgraph/ops/softmax.hpp"
 #include "ctgraph/ops/step.hpp"
 #include "ctgraph/ops/sum.hpp"
 #include "ctgraph/ops/unary.hpp"
 
 #include "ctgraph/nn/activation.hpp"
+#include "ctgraph/nn/conv1d.hpp"
 #include "ctgraph/nn/dense.hpp"
+#include "ctgraph/nn/embedding.hpp"
 #include "ctgraph/nn/init.hpp"
+#include "ctgraph/nn/layer_norm.hpp"
 #include "ctgraph/nn/simple_rnn.hpp"
 #include "ctgraph/nn/gru.hpp"
 #include "ctgraph/nn/lstm.hpp"
@@ -30,8 +43,12 @@
 
 #include "ctgraph/train/fit.hpp"
 #include "ctgraph/train/losses/binary_crossentropy.hpp"
+#include "ctgraph/train/losses/categorical_crossentropy.hpp"
+#include "ctgraph/train/losses/huber.hpp"
+#include "ctgraph/train/losses/mean_absolute_error.hpp"
 #include "ctgraph/train/losses/mean_squared_error.hpp"
 #include "ctgraph/train/losses/softmax_cross_entropy.hpp"
+#include "ctgraph/train/losses/weighted_sum.hpp"
 #include "ctgraph/train/metrics.hpp"
 #include "ctgraph/train/model.hpp"
 #include "ctgraph/train/optimizers/adam.hpp"

@@ -1,5 +1,5 @@
-// Mistake: a model of a graph with two inputs ([20] and a broadcast [1]); a model has exactly one.
-// expect: ctgraph: model: the graph must have exactly one input
+// Mistake: a model of a graph with two inputs ([20] and a broadcast [1]), neither named.
+// expect: ctgraph: model: a graph of several inputs must name each one, differently
 #include <ctgraph/ctgraph.hpp>
 
 #include <type_traits>

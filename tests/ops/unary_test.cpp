@@ -59,3 +59,73 @@ TEST_CASE("tanh: the libm-free float tanh is within 3 ulp of std::tanh, denormal
   CHECK(detail::tanh_float(-50.0f) == -1.0f);
   CHECK(detail::tanh_float(0.0f) == 0.0f);
 }
+
+TEST_CASE("unary: sqrt, abs, gelu, leaky_relu, softplus match finite differences") {
+  test::check_gradients<decltype(ctgraph::sqrt(softplus(x * p + q)))>();
+  test::check_gradients<decltype(ctgraph::abs(x * p + q))>();
+  test::check_gradients<decltype(gelu(scale<3.0>(x * p + q)))>();
+  test::check_gradients<decltype(leaky_relu(scale<2.0>(x * p + q)))>();
+  test::check_gradients<decltype(leaky_relu<0.3>(x * p + q))>();
+  test::check_gradients<decltype(softplus(scale<4.0>(x * p + q)))>();
+}
+
+TEST_CASE("unary: the new ops' values and derivatives at known points") {
+  CHECK(gelu_op::f(1.0) == doctest::Approx(0.8413447460685429).epsilon(1e-14));     // torch.nn.functional.gelu(1.)
+  CHECK(gelu_op::f(-2.0) == doctest::Approx(-0.04550026389635842).epsilon(1e-13));
+  CHECK(softplus_op::f(-800.0) == 0.0);
+  CHECK(softplus_op::f(800.0) == 800.0);
+  CHECK(softplus_op::df(0.0, softplus_op::f(-40.0)) == doctest::Approx(std::exp(-40.0)).epsilon(1e-12));
+  CHECK(abs_op::df(0.0, 0.0) == 0.0);
+  CHECK(leaky_relu_op<0.01>::f(-2.0) == -0.02);
+  CHECK(leaky_relu_op<0.01>::df(0.0, 0.0) == 0.01);  // PyTorch: the slope at 0 is the negative side's
+}
+
+namespace {
+// --8<-- [start:op]
+// x^2 with its derivative written from x: 2 x. Run in an epilogue (where x is overwritten by y)
+// it would compute 2 x^2 and be silently wrong, so it must not fuse.
+struct square_from_input {
+  static constexpr derivative_of derivative = derivative_of::input;
+  static constexpr bool fuses_into_epilogue = true;  // asked for, but refused: f' needs x
+  static constexpr std::string_view name = "square";
+  static constexpr std::size_t cost = 1;
+  template <class T> static T f(T v) { return v * v; }
+  template <class T> static T df(T v, T) { return T(2) * v; }
+};
+// --8<-- [end:op]
+// The same function with its derivative from y (2 sqrt(y), x >= 0 here): may fuse.
+struct square_from_output {
+  static constexpr derivative_of derivative = derivative_of::output;
+  static constexpr std::string_view name = "square";
+  static constexpr std::size_t cost = 1;
+  template <class T> static T f(T v) { return v * v; }
+  template <class T> static T df(T, T y) { return T(2) * std::sqrt(y); }
+};
+template <class N>
+inline constexpr bool is_affine_node = false;
+template <class X, class W, class B, class Act>
+inline constexpr bool is_affine_node<affine_node<X, W, B, Act>> = true;
+}  // namespace
+
+TEST_CASE("unary: an op whose derivative needs x is not fused into the product's epilogue, and stays right") {
+  constexpr auto v = input<4>;
+  using needs_x = decltype(activation::elementwise_t<square_from_input>{}(dense<3>(v)));
+  using fused = detail::fused_graph<needs_x>;
+  static_assert(!op_traits<square_from_input>::fuses_into_epilogue);
+  static_assert(std::is_same_v<typename fused::op, square_from_input>);   // its own node ...
+  static_assert(is_affine_node<typename detail::type_at<0, typename fused::children>::type::inner>);  // ... over a plain affine node
+  test::check_gradients<needs_x>();
+
+  using reads_y = decltype(dense<3>(v, activation::elementwise_t<square_from_output>{}));
+  static_assert(is_affine_node<typename detail::fused_graph<reads_y>::inner>);  // one node: fused
+  // The library's own ops say the same: gelu and abs need x, softplus and leaky_relu read y.
+  static_assert(!op_traits<gelu_op>::fuses_into_epilogue && !op_traits<abs_op>::fuses_into_epilogue &&
+                !op_traits<log_op>::fuses_into_epilogue);
+  static_assert(op_traits<softplus_op>::fuses_into_epilogue && op_traits<leaky_relu_op<0.01>>::fuses_into_epilogue &&
+                op_traits<relu_op>::fuses_into_epilogue);
+  using gelu_dense = decltype(dense<3>(v, activation::gelu));
+  static_assert(std::is_same_v<typename detail::fused_graph<gelu_dense>::inner::op, gelu_op>);
+  test::check_gradients<gelu_dense>();
+  test::check_gradients<decltype(dense<3>(v, activation::softplus))>();
+  test::check_gradients<decltype(dense<3>(v, activation::leaky_relu))>();
+}

@@ -204,6 +204,75 @@ def iris_linear(p, x):
     return torch.sigmoid(z), z
 
 
+# The new primitives (issue 12), in small nets of their own.
+
+
+def activations(p, x):
+    h = F.gelu(dense(p, "dense_1", x))  # exact (erf) form
+    h = F.leaky_relu(dense(p, "dense_2", h), 0.01)
+    h = torch.sqrt(F.softplus(dense(p, "dense_3", h)))
+    h = torch.abs(dense(p, "dense_4", h))
+    return dense(p, "dense_5", h), None
+
+
+def classifier(p, x):
+    z = dense(p, "dense_2", F.gelu(dense(p, "dense_1", x)))
+    return torch.softmax(z, dim=1), z
+
+
+def two_heads(p, x):
+    """Two inputs (x's first 15 columns: a (5, 3) sequence, flattened; the last 4: a vector), two outputs."""
+    left, right = x[:, :15], x[:, 15:]
+    shared = torch.tanh(dense(p, "dense_1", torch.cat([left, right], dim=1)))
+    value = dense(p, "dense_2", shared)
+    z = dense(p, "dense_3", torch.cat([shared, right], dim=1))
+    return (value, torch.softmax(z, dim=1)), z
+
+
+# ctgraph's dropout mask (include/ctgraph/ops/dropout.hpp): counter-based, from the model's seed
+# (parity_test.cpp builds every model with seed 12345), the optimizer step and the dropout's index.
+MODEL_SEED = 12345
+M64 = (1 << 64) - 1
+dropout_step = 0  # the step whose mask a training forward pass uses: set by reference_case
+
+
+def mix64(z):
+    z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & M64
+    z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & M64
+    return z ^ (z >> 31)
+
+
+def dropout(x, rate, stream=0):
+    noise = mix64((mix64(MODEL_SEED) + dropout_step) & M64)
+    flat = x.reshape(-1).shape[0]
+    u = [(mix64((noise + 0x9E3779B97F4A7C15 * (i + 1) + 0xD1B54A32D192ED03 * stream) & M64) >> 11) * 2.0**-53
+         for i in range(flat)]
+    keep = torch.tensor([1.0 if v >= rate else 0.0 for v in u], dtype=x.dtype).reshape(x.shape)
+    return x * keep * (1.0 / (1.0 - rate))
+
+
+def conv1d_same(x, w, b, stride):
+    """Keras' Conv1D(padding='same') on x (rows, T, C), w (K, C, F): the odd padding on the right."""
+    length, k = x.shape[1], w.shape[0]
+    out = -(-length // stride)
+    total = max((out - 1) * stride + k - length, 0)
+    xt = F.pad(x.transpose(1, 2), (total // 2, total - total // 2))
+    return F.conv1d(xt, w.permute(2, 1, 0), b, stride=stride).transpose(1, 2)
+
+
+def sequence_layers(p, x):
+    e = p["embedding_1.embeddings"][x.long()]  # (rows, 9, 4)
+    c = torch.tanh(conv1d_same(e, p["conv1d_1.kernel"], p["conv1d_1.bias"], 2))  # (rows, 5, 5)
+    c = torch.tanh(F.conv1d(c.transpose(1, 2), p["conv1d_2.kernel"].permute(2, 1, 0), p["conv1d_2.bias"]).transpose(1, 2))
+    m = F.max_pool1d(c.transpose(1, 2), 2, 1).transpose(1, 2)  # (rows, 3, 6) -> (rows, 2, 6)
+    a = F.avg_pool1d(c.transpose(1, 2), 2, 1).transpose(1, 2)
+    j = torch.cat([m, a], dim=2)[:, 0:2, 1:12]  # (rows, 2, 11)
+    n = F.layer_norm(j, (11,), p["layer_normalization_1.gamma"], p["layer_normalization_1.beta"], eps=1e-5)
+    d = dropout(n.reshape(n.shape[0], -1) + 0.1, 0.25)
+    z = dense(p, "dense_1", d)
+    return torch.softmax(z, dim=1), z
+
+
 # ----------------------------------------------------------------------------- losses
 
 
@@ -213,6 +282,23 @@ def bce_from_logit(out, logit, y):
 
 def mse(out, logit, y):
     return F.mse_loss(out, y)  # mean over rows and outputs
+
+
+def huber(out, logit, y):
+    return F.huber_loss(out, y, delta=1.0)  # mean over rows and outputs
+
+
+def mae(out, logit, y):
+    return F.l1_loss(out, y)
+
+
+def categorical_crossentropy(out, logit, y):
+    return F.cross_entropy(logit, y[:, 0].long())  # -log softmax(z)_t, from the logit
+
+
+def two_losses(out, logit, y):
+    """0.7 MSE of the value against y[:, 0] + 0.3 cross-entropy of the class y[:, 1]."""
+    return 0.7 * F.mse_loss(out[0], y[:, 0:1]) + 0.3 * F.cross_entropy(logit, y[:, 1].long())
 
 
 def cross_entropy_on_sigmoid(out, logit, y):
@@ -384,6 +470,60 @@ def init_iris_linear(rng):
     return p
 
 
+def init_activations(rng):
+    p = {}
+    for i, (n_in, n_out) in enumerate(((6, 8), (8, 8), (8, 8), (8, 4), (4, 1)), start=1):
+        keras_dense(rng, p, f"dense_{i}", n_in, n_out)
+    return p
+
+
+def data_regression(rng, rows):
+    x = rng.normal(size=(rows, 6))
+    return x, rng.normal(0.0, 2.0, (rows, 1))  # targets spread past huber's delta = 1
+
+
+def init_classifier(rng):
+    p = {}
+    keras_dense(rng, p, "dense_1", 6, 8)
+    keras_dense(rng, p, "dense_2", 8, 3)
+    return p
+
+
+def data_classes(rng, rows):
+    return rng.normal(size=(rows, 6)), rng.integers(0, 3, (rows, 1)).astype(np.float64)
+
+
+def init_sequence_layers(rng):
+    return {
+        "embedding_1.embeddings": rng.normal(0.0, 1.0, (10, 4)),
+        "conv1d_1.kernel": rng.uniform(-0.5, 0.5, (3, 4, 5)),
+        "conv1d_1.bias": small_bias(rng, 5),
+        "conv1d_2.kernel": rng.uniform(-0.5, 0.5, (3, 5, 6)),
+        "conv1d_2.bias": small_bias(rng, 6),
+        "layer_normalization_1.gamma": 1.0 + rng.uniform(-0.2, 0.2, 11),
+        "layer_normalization_1.beta": small_bias(rng, 11),
+        "dense_1.kernel": glorot(rng, 22, 3),
+        "dense_1.bias": small_bias(rng, 3),
+    }
+
+
+def data_tokens(rng, rows):
+    return rng.integers(0, 10, (rows, 9)).astype(np.float64), rng.integers(0, 3, (rows, 1)).astype(np.float64)
+
+
+def init_two_heads(rng):
+    p = {}
+    keras_dense(rng, p, "dense_1", 19, 8)
+    keras_dense(rng, p, "dense_2", 8, 1)
+    keras_dense(rng, p, "dense_3", 12, 3)
+    return p
+
+
+def data_two_heads(rng, rows):
+    y = np.stack([rng.normal(size=rows), rng.integers(0, 3, rows).astype(np.float64)], axis=1)
+    return rng.normal(size=(rows, 19)), y
+
+
 IRIS_MEANS = np.array([[5.0, 3.4, 1.5, 0.25], [5.9, 2.8, 4.3, 1.3], [6.6, 3.0, 5.6, 2.0]])
 
 
@@ -424,6 +564,16 @@ CASES = {
              cross_entropy_on_sigmoid, torch_adam(0.005, 1e-3), 4, 3, 100, 873),
         Case("iris_linear", 108, iris_linear, init_iris_linear, data_iris,
              cross_entropy_on_sigmoid, torch_adam(0.005, 1e-3), 4, 3, 100, 333),
+        Case("activations_huber", 121, activations, init_activations, data_regression,
+             huber, keras_adam(0.01), 6, 1, 20, 241),
+        Case("activations_mae", 122, activations, init_activations, data_regression,
+             mae, keras_adam(0.01), 6, 1, 20, 241),
+        Case("categorical_crossentropy", 123, classifier, init_classifier, data_classes,
+             categorical_crossentropy, torch_adam(0.01, 0.0), 6, 3, 20, 83),
+        Case("sequence_layers", 124, sequence_layers, init_sequence_layers, data_tokens,
+             categorical_crossentropy, torch_adam(0.01, 0.0), 9, 3, 20, 292),
+        Case("two_inputs_two_outputs", 125, two_heads, init_two_heads, data_two_heads,
+             two_losses, keras_adam(0.01), 19, 4, 20, 208),
     )
 }
 # GRU and LSTM: one layer and two stacked, batch 1 and 16, hidden 8 and 32 (each pair of the
@@ -443,7 +593,7 @@ def draw(case):
     x, y = case.data(rng, case.rows)
     count = sum(v.size for v in init.values())
     assert count == case.parameters, f"{case.name}: {count} parameters, SEEDS.md says {case.parameters}"
-    assert x.shape == (case.rows, case.width) and y.shape == (case.rows, 1)
+    assert x.shape == (case.rows, case.width) and y.shape[0] == case.rows
     return init, x, y
 
 
@@ -452,7 +602,7 @@ def to_torch(arrays, dtype, grad=False):
 
 
 def to_numpy(tensors, np_dtype):
-    return {k: t.detach().numpy().astype(np_dtype, copy=True) for k, t in tensors.items()}
+    return {k: np.ascontiguousarray(t.detach().numpy().astype(np_dtype, copy=True)) for k, t in tensors.items()}
 
 
 def loss_of(case, p, x, y):
@@ -461,17 +611,20 @@ def loss_of(case, p, x, y):
 
 
 def reference_case(case, dtype):
+    global dropout_step
     init, x_np, y_np = draw(case)
     p = to_torch(init, dtype, grad=True)
     x, y = torch.tensor(x_np, dtype=dtype), torch.tensor(y_np, dtype=dtype)
     initial = {k: t.detach().clone() for k, t in p.items()}
 
+    dropout_step = 0
     loss = loss_of(case, p, x, y)
     grads = torch.autograd.grad(loss, list(p.values()))
     grad = dict(zip(p.keys(), grads))
 
     opt = case.optimizer(list(p.values()))
-    for _ in range(STEPS):
+    for step in range(STEPS):
+        dropout_step = step  # ctgraph's step t draws the mask of t (its optimizer step counter before the update)
         opt.zero_grad()
         loss_of(case, p, x, y).backward()
         opt.step()

@@ -108,3 +108,22 @@ TEST_CASE("allocation: 100 training steps of an LSTM at batch 1 allocate nothing
   constexpr auto g = ctgraph::dense<1>(ctgraph::lstm<32>(sequence));
   check_recurrent_steps_allocate_nothing<std::remove_const_t<decltype(g)>, 1>();
 }
+
+TEST_CASE("allocation: training steps through embedding, conv1d, pooling, layer_norm and dropout allocate nothing") {
+  using namespace ctgraph;
+  constexpr auto tokens = input<16>;
+  constexpr auto g = dense<3>(dropout<0.3>(layer_norm(global_max_pool1d(conv1d<8, 3>(embedding<20, 6>(tokens), activation::relu)))),
+                              activation::softmax);
+  model<std::remove_const_t<decltype(g)>, 32> net(1);
+  random_engine rng(2);
+  for (float& v : net.input()) v = float(rng.below(20));
+  for (std::size_t r = 0; r < 32; ++r) net.target()[r] = float(r % 3);
+  const auto optimizer = keras_adam(0.01);
+  const double first = net.train_step(categorical_crossentropy{}, optimizer);
+  const std::size_t before = allocations;
+  double loss = 0;
+  for (int step = 0; step < 100; ++step) loss = net.train_step(categorical_crossentropy{}, optimizer);
+  net.forward();
+  CHECK(allocations == before);
+  CHECK(loss < 0.8 * first);  // it learned (dropout and all)
+}

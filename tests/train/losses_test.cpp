@@ -112,3 +112,68 @@ TEST_CASE("losses: a partial batch's gradient is that of the mean over its real 
     CHECK(padded.gradients()[i] == doctest::Approx(exact.gradients()[i]).epsilon(1e-12));
   check_loss_gradient<sigmoid_net, binary_crossentropy, 4>(binary_crossentropy{}, 3, {1, 0, 0, 1, 1, 1, 1, 1});
 }
+
+TEST_CASE("mean_absolute_error: value is the mean of |y - t| and its gradient matches finite differences") {
+  model<linear_net, 2, double> net(1);
+  random_engine rng(2);
+  for (double& v : net.input()) v = rng.uniform(-1, 1);
+  const std::vector<double> t{0.5, -0.25, 1, 2};
+  std::copy(t.begin(), t.end(), net.target().begin());
+  net.forward();
+  double expected = 0;
+  for (std::size_t i = 0; i < 4; ++i) expected += std::abs(net.output()[i] - t[i]) / 2;
+  CHECK(net.loss(mean_absolute_error{}) == doctest::Approx(expected).epsilon(1e-12));
+  check_loss_gradient<linear_net, mean_absolute_error, 2>(mean_absolute_error{}, 2, t);
+}
+
+TEST_CASE("huber: quadratic within delta, linear beyond, and its gradient matches finite differences") {
+  model<linear_net, 2, double> net(1);
+  random_engine rng(2);
+  for (double& v : net.input()) v = rng.uniform(-1, 1);
+  net.forward();
+  // One target within delta = 1 of its output, one beyond on each side, one at 0.3.
+  const std::vector<double> t{net.output()[0] + 0.5, net.output()[1] - 3, net.output()[2] + 2, net.output()[3] - 0.3};
+  std::copy(t.begin(), t.end(), net.target().begin());
+  const double expected = (0.5 * 0.25 + (3 - 0.5) + (2 - 0.5) + 0.5 * 0.09) / 2;
+  CHECK(net.loss(huber<>{}) == doctest::Approx(expected).epsilon(1e-12));
+  CHECK(net.loss(huber<4.0>{}) == doctest::Approx((0.5 * 0.25 + 4.5 + 2 + 0.5 * 0.09) / 2).epsilon(1e-12));
+  check_loss_gradient<linear_net, huber<>, 2>(huber<>{}, 2, t);
+  check_loss_gradient<linear_net, huber<0.2>, 2>(huber<0.2>{}, 2, t);
+}
+
+namespace {
+using softmax_net = decltype(dense<3>(dense<4>(x, activation::tanh), activation::softmax));
+}
+
+TEST_CASE("categorical_crossentropy: -log of the softmax output at the label, from the logit, and its gradient") {
+  model<softmax_net, 3, double> net(1);
+  random_engine rng(2);
+  for (double& v : net.input()) v = rng.uniform(-1, 1);
+  const std::vector<double> t{2, 0, 1};
+  std::copy(t.begin(), t.end(), net.target().begin());
+  net.forward();
+  double expected = 0;
+  for (std::size_t r = 0; r < 3; ++r) expected -= std::log(net.output()[r * 3 + std::size_t(t[r])]);
+  CHECK(net.loss(categorical_crossentropy{}) == doctest::Approx(expected).epsilon(1e-12));
+  check_loss_gradient<softmax_net, categorical_crossentropy, 3>(categorical_crossentropy{}, 3, t);
+  check_loss_gradient<softmax_net, categorical_crossentropy, 3>(categorical_crossentropy{}, 2, t);  // partial batch
+}
+
+TEST_CASE("categorical_crossentropy: a label that is not a class is refused, naming its row") {
+  model<softmax_net, 2, float> net(1);
+  net.target()[0] = 1;
+  net.target()[1] = 3;
+  CHECK_THROWS_WITH_AS(net.compute_gradients(categorical_crossentropy{}),
+                       doctest::Contains("label 3.000000 of row 1 is not a class from 0 to 2"), std::out_of_range);
+}
+
+TEST_CASE("categorical_crossentropy: a saturated softmax gives a finite loss and gradient") {
+  model<softmax_net, 2, float> net(1);
+  for (float& p : net.parameters()) p = 40.0f;
+  for (float& v : net.input()) v = 1.0f;
+  net.target()[0] = 0;
+  net.target()[1] = 2;
+  const double loss = net.compute_gradients(categorical_crossentropy{});
+  CHECK(std::isfinite(loss));
+  for (float g : net.gradients()) CHECK(std::isfinite(g));
+}

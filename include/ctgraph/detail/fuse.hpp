@@ -6,6 +6,7 @@
 #include "ctgraph/ops/affine.hpp"
 #include "ctgraph/ops/binary.hpp"
 #include "ctgraph/ops/layer.hpp"
+#include "ctgraph/ops/outputs.hpp"
 #include "ctgraph/ops/softmax.hpp"
 
 namespace ctgraph::detail {
@@ -34,12 +35,10 @@ struct fuse_rule<binary_node<add_op, matmul_node<X, W>, B>> {
                                   affine_node<X, W, B, identity_op>, plain>;
 };
 
-template <class Op>
-inline constexpr bool fusable_activation = !std::is_same_v<Op, log_op>;  // the epilogue's act' reads only y
-
+// The op says whether it may run in the epilogue (its derivative from y alone): see op_traits.
 template <class Op, class X, class W, class B>
 struct fuse_rule<unary_node<Op, affine_node<X, W, B, identity_op>>> {
-  using type = std::conditional_t<fusable_activation<Op>, affine_node<X, W, B, Op>,
+  using type = std::conditional_t<op_traits<Op>::fuses_into_epilogue, affine_node<X, W, B, Op>,
                                   unary_node<Op, affine_node<X, W, B, identity_op>>>;
 };
 
@@ -79,6 +78,12 @@ struct fuse_output<unary_node<sigmoid_op, A>> {
 template <std::size_t Axis, class A>
 struct fuse_output<softmax_node<Axis, A>> {
   using type = softmax_node<Axis, fuse_t<A>>;
+};
+
+// Several outputs: each keeps its own final sigmoid or softmax, for its own loss.
+template <class A, class B>
+struct fuse_output<outputs_node<A, B>> {
+  using type = outputs_node<typename fuse_output<A>::type, typename fuse_output<B>::type>;
 };
 
 /// The graph as it is executed.

@@ -6,6 +6,7 @@
 
 #include <array>
 #include <cstddef>
+#include <cstdint>
 
 #include "ctgraph/detail/fuse.hpp"
 #include "ctgraph/detail/type_list.hpp"
@@ -174,6 +175,8 @@ struct context {
   scalar* param_grads;
   scalar* values;
   scalar* grads;
+  bool training = false;    // in a training step (dropout is active), not in evaluate or predict
+  std::uint64_t noise = 0;  // the step's random stream (detail::step_noise): the same in forward and backward
 
   template <class N>
   scalar* value() const {

@@ -52,4 +52,20 @@ class random_engine {
   std::uint64_t state_[4];
 };
 
+namespace detail {
+/// splitmix64's finaliser: a bijection of 64 bits in which every input bit reaches every output bit.
+constexpr std::uint64_t mix64(std::uint64_t z) {
+  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+  z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+  return z ^ (z >> 31);
+}
+/// The noise of training step `step` of a model seeded with `seed`.
+constexpr std::uint64_t step_noise(std::uint64_t seed, std::uint64_t step) { return mix64(mix64(seed) + step); }
+/// A uniform draw in [0, 1) for element i of stream `stream` in a step: counter-based, so that
+/// the forward and backward passes draw the same number without storing it.
+constexpr double uniform_at(std::uint64_t noise, std::uint64_t stream, std::uint64_t i) {
+  return double(mix64(noise + 0x9e3779b97f4a7c15ULL * (i + 1) + 0xd1b54a32d192ed03ULL * stream) >> 11) * 0x1.0p-53;
+}
+}  // namespace detail
+
 }  // namespace ctgraph

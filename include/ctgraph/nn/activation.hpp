@@ -26,5 +26,8 @@ inline constexpr elementwise_t<relu_op> relu{};
 inline constexpr elementwise_t<tanh_op> tanh{};
 inline constexpr elementwise_t<sigmoid_op> sigmoid{};
 inline constexpr softmax_t softmax{};
+inline constexpr elementwise_t<gelu_op> gelu{};
+inline constexpr elementwise_t<leaky_relu_op<0.01>> leaky_relu{};
+inline constexpr elementwise_t<softplus_op> softplus{};
 
 }  // namespace ctgraph::activation

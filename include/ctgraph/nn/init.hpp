@@ -21,6 +21,25 @@ struct zeros {
   }
 };
 
+/// All ones (Keras' gamma default for a normalisation).
+struct ones {
+  static constexpr std::string_view name = "ones";
+  template <class Shape, class S>
+  static void fill(S* p, random_engine&) {
+    for (std::size_t i = 0; i < Shape::size; ++i) p[i] = S(1);
+  }
+};
+
+/// U(Low, High) (Keras' RandomUniform, default +-0.05: an Embedding's default).
+template <double Low = -0.05, double High = 0.05>
+struct random_uniform {
+  static constexpr std::string_view name = "random_uniform";
+  template <class Shape, class S>
+  static void fill(S* p, random_engine& rng) {
+    for (std::size_t i = 0; i < Shape::size; ++i) p[i] = S(rng.uniform(Low, High));
+  }
+};
+
 /// U(-l, l), l = sqrt(6 / (fan_in + fan_out)) (Keras' kernel default).
 struct glorot_uniform {
   static constexpr std::string_view name = "glorot_uniform";

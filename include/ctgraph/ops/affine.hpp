@@ -15,6 +15,7 @@ namespace ctgraph {
 
 /// The softmax epilogue (along the last axis) of a fused affine node.
 struct softmax_epilogue {
+  static constexpr derivative_of derivative = derivative_of::output;  // dx_i = y_i (g_i - sum_j g_j y_j)
   static constexpr std::string_view name = "softmax";
 };
 
@@ -26,6 +27,8 @@ struct affine_node {
   using children = type_list<X, W, B>;
   using act = Act;
   static_assert(!is_batched<W> && !is_batched<B>, "ctgraph: internal: only parameters fuse into an affine node");
+  static_assert(op_traits<Act>::fuses_into_epilogue,
+                "ctgraph: internal: an activation whose derivative needs its input cannot run in an epilogue");
   static constexpr bool bias_per_column = B::shape::size == N;
   static constexpr std::string_view type_name = "Affine";
   static constexpr std::size_t flops = 2 * M * K * N + 2 * M * N;
@@ -68,7 +71,7 @@ struct affine_node {
       if constexpr (std::is_same_v<Act, softmax_epilogue>) {
         detail::softmax_backward<N, 1, false>(yr, gr, gr);
       } else if constexpr (!std::is_same_v<Act, identity_op>) {
-        // act' from the output alone: true of every activation that fuses (see is_fusable_activation).
+        // act' from the output alone: what op_traits<Act>::fuses_into_epilogue promises.
         for (std::size_t j = 0; j < N; ++j) gr[j] *= Act::df(yr[j], yr[j]);
       }
       S* dbr = bias_per_column ? db : db + (r % M) * N;

@@ -22,6 +22,7 @@
 #include "ctgraph/fixed_string.hpp"
 #include "ctgraph/train/checkpoint.hpp"
 #include "ctgraph/train/interrupt.hpp"
+#include "ctgraph/ops/outputs.hpp"
 #include "ctgraph/train/metrics.hpp"
 
 namespace ctgraph {
@@ -132,6 +133,11 @@ void check_dataset(const dataset<S>& data, const char* what) {
 template <std::size_t TargetWidth, class Model, class S>
 void gather(Model& net, const xt::xtensor<S, 2>& x, const xt::xtensor<S, 2>* y, const std::size_t* order,
             std::size_t count) {
+  static_assert(Model::plan::inputs::size == 1, "ctgraph: fit, evaluate, predict: a graph of several inputs is trained "
+                                                "step by step: fill input<\"name\">() and target(), then train_step");
+  // weighted_sum's targets are blocks (a's rows, then b's), not rows of a data set.
+  static_assert(TargetWidth == 0 || !detail::is_outputs<typename Model::output_node>,
+                "ctgraph: fit, evaluate: a graph of several outputs is trained step by step with train_step");
   constexpr std::size_t width = Model::input_size;
   S* in = net.input().data();
   const S* xs = x.data();

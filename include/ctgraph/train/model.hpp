@@ -9,6 +9,7 @@
 #pragma once
 
 #include <algorithm>
+#include <array>
 #include <cstdint>
 #include <span>
 #include <string>
@@ -32,6 +33,31 @@ struct parameter_info {
   std::size_t size;
 };
 
+namespace detail {
+template <class Inputs>
+constexpr bool inputs_named() {
+  return []<class... In>(type_list<In...>*) {
+    const std::array<std::string_view, sizeof...(In)> names{In::name...};
+    for (std::size_t i = 0; i < names.size(); ++i) {
+      if (names[i].empty()) return false;
+      for (std::size_t j = 0; j < i; ++j)
+        if (names[i] == names[j]) return false;
+    }
+    return true;
+  }(static_cast<Inputs*>(nullptr));
+}
+template <class Inputs>
+constexpr std::size_t input_index(std::string_view name) {
+  return []<class... In>(type_list<In...>*, std::string_view n) {
+    const std::array<std::string_view, sizeof...(In)> names{In::name...};
+    for (std::size_t i = 0; i < names.size(); ++i)
+      if (names[i] == n) return i;
+    return names.size();
+  }(static_cast<Inputs*>(nullptr), name);
+}
+
+}  // namespace detail
+
 /// OpenBLAS' thread count is the process's, not a model's: the library leaves it as the caller set it
 /// (OPENBLAS_NUM_THREADS, or OpenBLAS' default of one per core). Small products such as these graphs'
 /// run fastest on one thread; the programs and benchmarks ask for it with this call.
@@ -49,7 +75,9 @@ class model {
   using scalar = Scalar;
   using plan = detail::plan<graph, Batch, Scalar>;
   using output_node = typename plan::graph;
-  static_assert(plan::inputs::size == 1, "ctgraph: model: the graph must have exactly one input");
+  static_assert(plan::inputs::size == 1 || detail::inputs_named<typename plan::inputs>(),
+                "ctgraph: model: a graph of several inputs must name each one, differently "
+                "(named_input<\"name\", dims...>), and fill them through input<\"name\">()");
   using input_node = typename detail::type_at<0, typename plan::inputs>::type;
   using layer_names = detail::names<typename plan::layers>;
 
@@ -72,7 +100,7 @@ class model {
   static constexpr std::size_t training_flops = flops_per_sample<true>();
 
   /// Builds the buffers once and initialises the parameters from `seed`.
-  explicit model(std::uint64_t seed = 0) : memory_(total_size) {
+  explicit model(std::uint64_t seed = 0) : memory_(total_size), seed_(seed) {
     initialize(seed);
   }
 
@@ -85,6 +113,7 @@ class model {
 
   /// Draws every parameter from its initialiser, in data-flow order, and resets the optimizer.
   void initialize(std::uint64_t seed) {
+    seed_ = seed;
     random_engine rng(seed);
     detail::for_each_type<typename plan::params>([&]<class P>() {
       P::init::template fill<typename P::shape>(params() + plan::template param_offset<P>, rng);
@@ -101,16 +130,34 @@ class model {
   std::span<const Scalar> parameters() const { return {params(), parameter_count}; }
   std::span<const Scalar> gradients() const { return {param_grads(), parameter_count}; }
   /// The batch the next step reads: Batch rows of input_size, row-major.
-  std::span<Scalar> input() { return {context().template value<input_node>(), Batch * input_size}; }
+  std::span<Scalar> input()
+    requires(plan::inputs::size == 1)
+  {
+    return {context().template value<input_node>(), Batch * input_size};
+  }
+  /// The input called Name (of several): Batch rows of its shape, row-major.
+  template <fixed_string Name>
+  std::span<Scalar> input() {
+    constexpr std::size_t index = detail::input_index<typename plan::inputs>(Name.view());
+    static_assert(index < plan::inputs::size, "ctgraph: input<\"name\">(): no input of this graph has that name");
+    using in = typename detail::type_at<index < plan::inputs::size ? index : 0, typename plan::inputs>::type;
+    return {context().template value<in>(), Batch * in::shape::size};
+  }
   /// The targets the next training step reads: Batch rows of output_size.
   std::span<Scalar> target() { return {targets(), Batch * output_size}; }
   /// The graph's output after the last forward pass: Batch rows of output_size.
   std::span<const Scalar> output() const { return {view().template value<output_node>(), Batch * output_size}; }
 
-  /// Runs the forward pass on input().
+  /// Runs the forward pass on input(), as evaluate and predict do (dropout is the identity).
   void forward() {
     const auto c = context();
     detail::for_each_type<typename plan::computed>([&]<class N>() { N::forward(c); });
+  }
+
+  /// Runs the forward pass as the next training step will (dropout active, with that step's mask).
+  void forward_training() {
+    const training_scope scope(*this);
+    forward();
   }
 
   /// The value of the layer called Name after the last forward pass: Batch rows of its shape.
@@ -145,6 +192,7 @@ class model {
   /// summed over the rows.
   template <class Loss>
   double compute_gradients(const Loss&, std::size_t count = Batch) {
+    const training_scope scope(*this);  // dropout's mask: that of step step_ + 1, drawn from the model's seed
     forward();
     zero_gradients();
     const double total = Loss::evaluate(context(), targets(), count, true);
@@ -203,7 +251,7 @@ class model {
   // hand out only spans of const.
   detail::context<plan> view() const {
     auto* base = const_cast<Scalar*>(memory_.data());
-    return {base, base + parameter_count, base + values_at, base + grads_at};
+    return {base, base + parameter_count, base + values_at, base + grads_at, training_, detail::step_noise(seed_, step_)};
   }
 
   Scalar* params() const { return const_cast<Scalar*>(memory_.data()); }
@@ -226,8 +274,17 @@ class model {
     });
   }
 
+  /// Marks a training step for as long as it lives (and ends it on an exception too).
+  struct training_scope {
+    model& m;
+    explicit training_scope(model& owner) : m(owner) { m.training_ = true; }
+    ~training_scope() { m.training_ = false; }
+  };
+
   detail::aligned_buffer<Scalar> memory_;
+  std::uint64_t seed_ = 0;
   std::uint64_t step_ = 0;
+  bool training_ = false;
 };
 
 }  // namespace ctgraph

@@ -16,6 +16,9 @@ struct binary_crossentropy {
   static constexpr std::string_view name = "binary_crossentropy";
   template <class Plan>
   static constexpr bool folds_output = !std::is_void_v<typename detail::sigmoid_logit<typename Plan::graph>::type>;
+  /// The node whose gradient the loss writes (the output's logit).
+  template <class Plan>
+  using gradient_node = typename detail::sigmoid_logit<typename Plan::graph>::type;
 
   template <class Ctx>
   static double evaluate(const Ctx& c, const typename Ctx::scalar* target, std::size_t count, bool with_gradient) {

@@ -1,0 +1,81 @@
+// L = mean over samples of -log(y_t) = logsumexp(z) - z_t, y = softmax(z) the graph's output, t the class
+//   (Keras' sparse_categorical_crossentropy on a softmax output; PyTorch's CrossEntropyLoss of z)
+//   The target row holds the class index as a number; the loss is taken from the logit z, exactly.
+// dL/dz_j = (y_j - [j == t]) / count: folded into the output's softmax, whose own backward is skipped.
+#pragma once
+
+#include <algorithm>
+#include <cmath>
+#include <cstddef>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+
+#include "ctgraph/ops/layer.hpp"
+#include "ctgraph/ops/softmax.hpp"
+
+namespace ctgraph {
+
+namespace detail {
+/// The node under the output's final softmax along its only axis, or void when there is none.
+template <class N>
+struct softmax_logit {
+  using type = void;
+};
+template <class Kind, class Owner, class E>
+struct softmax_logit<layer_node<Kind, Owner, E>> : softmax_logit<E> {};
+template <class A>
+struct softmax_logit<softmax_node<0, A>> {
+  using type = std::conditional_t<A::shape::rank == 1, A, void>;
+};
+}  // namespace detail
+
+struct categorical_crossentropy {
+  static constexpr std::string_view name = "categorical_crossentropy";
+  template <class Plan>
+  static constexpr bool folds_output = !std::is_void_v<typename detail::softmax_logit<typename Plan::graph>::type>;
+  /// The node whose gradient the loss writes (the output's logit).
+  template <class Plan>
+  using gradient_node = typename detail::softmax_logit<typename Plan::graph>::type;
+  /// One number per sample: the class.
+  template <std::size_t OutputSize>
+  static constexpr std::size_t target_width = 1;
+
+  template <class Ctx>
+  static double evaluate(const Ctx& c, const typename Ctx::scalar* target, std::size_t count, bool with_gradient) {
+    // The loss is read from the logit: it needs the softmax at the graph's end (for logits, softmax_cross_entropy).
+    static_assert(folds_output<typename Ctx::plan>,
+                  "ctgraph: categorical_crossentropy: the graph must end in a softmax over a vector of classes "
+                  "(for an output of logits use softmax_cross_entropy)");
+    if constexpr (folds_output<typename Ctx::plan>) {
+      using S = typename Ctx::scalar;
+      using out = typename Ctx::plan::graph;
+      using logit = typename detail::softmax_logit<out>::type;
+      constexpr std::size_t classes = out::shape::size;
+      const S* z = c.template value<logit>();
+      const S* y = c.template value<out>();
+      double total = 0;
+      for (std::size_t r = 0; r < count; ++r) {
+        const S* row = z + r * classes;
+        const double label = double(target[r]);
+        if (!(label >= 0 && label < double(classes)) || label != std::floor(label))
+          throw std::out_of_range("ctgraph: categorical_crossentropy: label " + std::to_string(label) + " of row " +
+                                  std::to_string(r) + " is not a class from 0 to " + std::to_string(classes - 1));
+        const auto t = std::size_t(label);
+        const double peak = *std::max_element(row, row + classes);
+        double sum = 0;
+        for (std::size_t j = 0; j < classes; ++j) sum += std::exp(double(row[j]) - peak);
+        total += peak + std::log(sum) - double(row[t]);
+        if (with_gradient) {
+          S* d = c.template grad<logit>() + r * classes;
+          for (std::size_t j = 0; j < classes; ++j) d[j] += (y[r * classes + j] - S(j == t)) / S(count);
+        }
+      }
+      return total;
+    } else {
+      return 0.0;
+    }
+  }
+};
+
+}  // namespace ctgraph

@@ -1,0 +1,68 @@
+// L = Wa La(a, ta) + Wb Lb(b, tb), a and b the two outputs of outputs(a, b)
+// dL/da = Wa dLa/da, dL/db = Wb dLb/db: each loss writes its output's gradient (or its logit's,
+// when it folds into a final sigmoid or softmax), which is then scaled by its weight.
+// Targets: target() holds a's Batch rows first (La's width each), then b's Batch rows.
+#pragma once
+
+#include <cstddef>
+#include <string_view>
+
+#include "ctgraph/detail/plan.hpp"
+#include "ctgraph/ops/outputs.hpp"
+#include "ctgraph/train/fit.hpp"
+
+namespace ctgraph {
+
+namespace detail {
+/// Plan with another node as its output: what one loss of several sees.
+template <class Plan, class Output>
+struct plan_with_output : Plan {
+  using graph = Output;
+};
+}  // namespace detail
+
+template <double Wa, class LossA, double Wb, class LossB>
+struct weighted_sum {
+  static constexpr std::string_view name = "weighted_sum";
+  template <class Plan>
+  static constexpr bool folds_output = false;  // each loss folds into its own output, if it does
+
+  /// How many target values a's rows take before b's begin.
+  template <class Ctx>
+  static constexpr std::size_t first_targets = Ctx::batch * target_width<LossA, Ctx::plan::graph::first::shape::size>();
+
+  template <bool First, class Loss, class Ctx>
+  static double one(const Ctx& c, const typename Ctx::scalar* target, std::size_t count, bool with_gradient,
+                    double weight) {
+    using sub_plan = detail::plan_with_output<typename Ctx::plan, std::conditional_t<First,
+        typename Ctx::plan::graph::first, typename Ctx::plan::graph::second>>;
+    using sub_output = typename sub_plan::graph;
+    const detail::context<sub_plan> sub{c.params, c.param_grads, c.values, c.grads, c.training, c.noise};
+    const double total = Loss::evaluate(sub, target, count, with_gradient);
+    if (with_gradient) {
+      using written = typename decltype([] {
+        if constexpr (Loss::template folds_output<sub_plan>)
+          return std::type_identity<typename Loss::template gradient_node<sub_plan>>{};
+        else
+          return std::type_identity<sub_output>{};
+      }())::type;
+      auto* g = sub.template grad<written>();
+      for (std::size_t i = 0; i < count * written::shape::size; ++i) g[i] *= typename Ctx::scalar(weight);
+    }
+    return weight * total;
+  }
+
+  template <class Ctx>
+  static double evaluate(const Ctx& c, const typename Ctx::scalar* target, std::size_t count, bool with_gradient) {
+    static_assert(detail::is_outputs<typename Ctx::plan::graph>,
+                  "ctgraph: weighted_sum<wa, loss_a, wb, loss_b>: the graph must end in outputs(a, b)");
+    if constexpr (detail::is_outputs<typename Ctx::plan::graph>) {
+      return one<true, LossA>(c, target, count, with_gradient, Wa) +
+             one<false, LossB>(c, target + first_targets<Ctx>, count, with_gradient, Wb);
+    } else {
+      return 0.0;
+    }
+  }
+};
+
+}  // namespace ctgraph
