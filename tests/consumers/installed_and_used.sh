@@ -26,24 +26,40 @@ int main() { return 0; }' >"$tmp/core_only.cpp"
 c++ -std=c++20 -fsyntax-only -H $(PKG_CONFIG_PATH=$pc_dir pkg-config --cflags ctgraph) "$tmp/core_only.cpp" 2>"$tmp/includes.txt"
 if grep -q plplot "$tmp/includes.txt"; then echo "FAIL: ctgraph.hpp includes PLplot"; exit 1; fi
 
-for example in "$src"/examples/*/; do
+# Configured and built two at a time (the machine has two cores), each into its own log;
+# then run one after another, so that their outputs and timings stay apart.
+build_example() {
+  local example=$1 name
   name=$(basename "$example")
   if [ -f "$example/meson.build" ]; then
-    echo "--- examples/$name: meson, dependency('ctgraph') through pkg-config"
-    PKG_CONFIG_PATH=$pc_dir meson setup "$tmp/$name" "$example" -Dcpp_args="$flags" >"$tmp/$name.log" 2>&1 ||
-      { cat "$tmp/$name.log"; exit 1; }
-    meson compile -C "$tmp/$name"
-    binary=$(find "$tmp/$name" -maxdepth 1 -type f -executable | head -1)
+    echo "examples/$name: meson, dependency('ctgraph') through pkg-config"
+    PKG_CONFIG_PATH=$pc_dir meson setup "$tmp/$name" "$example" -Dcpp_args="$flags" && meson compile -C "$tmp/$name"
   elif [ -f "$example/CMakeLists.txt" ]; then
-    echo "--- examples/$name: CMake, find_package(ctgraph)"
-    cmake -S "$example" -B "$tmp/$name" -DCMAKE_PREFIX_PATH="$prefix" -DCMAKE_CXX_FLAGS="$flags" >"$tmp/$name.log" 2>&1 ||
-      { cat "$tmp/$name.log"; exit 1; }
-    cmake --build "$tmp/$name"
-    binary=$(find "$tmp/$name" -maxdepth 1 -type f -executable | head -1)
+    echo "examples/$name: CMake, find_package(ctgraph)"
+    cmake -S "$example" -B "$tmp/$name" -DCMAKE_PREFIX_PATH="$prefix" -DCMAKE_CXX_FLAGS="$flags" && cmake --build "$tmp/$name"
   else
-    echo "FAIL: examples/$name has neither meson.build nor CMakeLists.txt"
+    echo "examples/$name has neither meson.build nor CMakeLists.txt"
+    return 1
+  fi
+}
+examples=("$src"/examples/*/)
+pids=()
+for i in "${!examples[@]}"; do
+  build_example "${examples[$i]}" >"$tmp/build-$i.log" 2>&1 &
+  pids+=($!)
+  if (( ${#pids[@]} == 2 )); then wait "${pids[0]}" || true; pids=("${pids[@]:1}"); fi
+done
+wait || true
+for i in "${!examples[@]}"; do
+  name=$(basename "${examples[$i]}")
+  echo "--- examples/$name"
+  if ! grep -q . "$tmp/build-$i.log" || [ -z "$(find "$tmp/$name" -maxdepth 1 -type f -executable 2>/dev/null | head -1)" ]; then
+    cat "$tmp/build-$i.log"
+    echo "FAIL: examples/$name did not build (its output above)"
     exit 1
   fi
+  head -1 "$tmp/build-$i.log"
+  binary=$(find "$tmp/$name" -maxdepth 1 -type f -executable | head -1)
   "$binary"
 done
 
