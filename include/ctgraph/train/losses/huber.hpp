@@ -5,6 +5,9 @@
 
 #include <cstddef>
 #include <string_view>
+#include <utility>
+
+#include "ctgraph/train/losses/elementwise_loss.hpp"
 
 namespace ctgraph {
 
@@ -18,20 +21,13 @@ struct huber {
   /// Sum over `count` samples of their loss; with_gradient writes dL/dy of the mean.
   template <class Ctx>
   static double evaluate(const Ctx& c, const typename Ctx::scalar* target, std::size_t count, bool with_gradient) {
-    using S = typename Ctx::scalar;
-    using out = typename Ctx::plan::graph;
-    constexpr std::size_t width = out::shape::size;
-    const S* y = c.template value<out>();
-    const S scale = S(1) / S(width * count), delta = S(Delta);
-    double total = 0;
-    for (std::size_t i = 0; i < count * width; ++i) {
-      const S d = y[i] - target[i];
-      const S magnitude = d < S(0) ? -d : d;
+    return detail::elementwise_loss(c, target, count, with_gradient, [](auto d) {
+      using S = decltype(d);
+      const S magnitude = d < S(0) ? -d : d, delta = S(Delta);
       const bool quadratic = magnitude <= delta;
-      total += quadratic ? 0.5 * double(d) * double(d) : Delta * (double(magnitude) - 0.5 * Delta);
-      if (with_gradient) c.template grad<out>()[i] = scale * (quadratic ? d : (d < S(0) ? -delta : delta));
-    }
-    return total / double(width);
+      return std::pair{quadratic ? 0.5 * double(d) * double(d) : Delta * (double(magnitude) - 0.5 * Delta),
+                       quadratic ? d : (d < S(0) ? -delta : delta)};
+    });
   }
 };
 

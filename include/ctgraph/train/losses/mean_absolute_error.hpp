@@ -4,6 +4,9 @@
 
 #include <cstddef>
 #include <string_view>
+#include <utility>
+
+#include "ctgraph/train/losses/elementwise_loss.hpp"
 
 namespace ctgraph {
 
@@ -15,18 +18,10 @@ struct mean_absolute_error {
   /// Sum over `count` samples of their loss; with_gradient writes dL/dy of the mean.
   template <class Ctx>
   static double evaluate(const Ctx& c, const typename Ctx::scalar* target, std::size_t count, bool with_gradient) {
-    using S = typename Ctx::scalar;
-    using out = typename Ctx::plan::graph;
-    constexpr std::size_t width = out::shape::size;
-    const S* y = c.template value<out>();
-    const S scale = S(1) / S(width * count);
-    double total = 0;
-    for (std::size_t i = 0; i < count * width; ++i) {
-      const S d = y[i] - target[i];
-      total += d < S(0) ? -double(d) : double(d);
-      if (with_gradient) c.template grad<out>()[i] = d > S(0) ? scale : (d < S(0) ? -scale : S(0));
-    }
-    return total / double(width);
+    return detail::elementwise_loss(c, target, count, with_gradient, [](auto d) {
+      using S = decltype(d);
+      return std::pair{d < S(0) ? -double(d) : double(d), d > S(0) ? S(1) : (d < S(0) ? S(-1) : S(0))};
+    });
   }
 };
 

@@ -4,6 +4,9 @@
 
 #include <cstddef>
 #include <string_view>
+#include <utility>
+
+#include "ctgraph/train/losses/elementwise_loss.hpp"
 
 namespace ctgraph {
 
@@ -15,18 +18,9 @@ struct mean_squared_error {
   /// Sum over `count` samples of their loss; with_gradient writes dL/dy of the mean.
   template <class Ctx>
   static double evaluate(const Ctx& c, const typename Ctx::scalar* target, std::size_t count, bool with_gradient) {
-    using S = typename Ctx::scalar;
-    using out = typename Ctx::plan::graph;
-    constexpr std::size_t width = out::shape::size;
-    const S* y = c.template value<out>();
-    const S scale = S(2) / S(width * count);
-    double total = 0;
-    for (std::size_t i = 0; i < count * width; ++i) {
-      const S d = y[i] - target[i];
-      total += double(d) * double(d);
-      if (with_gradient) c.template grad<out>()[i] = scale * d;
-    }
-    return total / double(width);
+    return detail::elementwise_loss(c, target, count, with_gradient, [](auto d) {
+      return std::pair{double(d) * double(d), decltype(d)(2) * d};
+    });
   }
 };
 
