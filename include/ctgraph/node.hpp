@@ -7,6 +7,7 @@
 #include <type_traits>
 
 #include "ctgraph/detail/type_list.hpp"
+#include "ctgraph/real.hpp"
 #include "ctgraph/shape.hpp"
 
 namespace ctgraph {

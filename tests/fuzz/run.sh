@@ -13,7 +13,7 @@ mkdir -p "$out/crashes" "$out/corpus_$name"
 
 if ! command -v "$cxx" >/dev/null ||
    ! echo 'extern "C" int LLVMFuzzerTestOneInput(const char*, unsigned long) { return 0; }' |
-     "$cxx" -x c++ -fsanitize=fuzzer,address,undefined -o "$out/.probe" - 2>/dev/null; then
+     "$cxx" -x c++ -fsanitize=fuzzer,address,undefined -o "$out/.probe_$name" - 2>/dev/null; then
   echo "fuzz $name: skipped: $cxx with libFuzzer not found (apt-get install clang libfuzzer-14-dev libclang-rt-14-dev)"
   exit 77
 fi

@@ -54,7 +54,7 @@ constexpr auto gru_layer(X x) {
     using recurrent = param_node<owner, "recurrent_kernel", shape<Units, 3 * Units>, typename init::recurrent_kernel>;
     using bias = param_node<owner, "bias", shape<2, 3 * Units>, typename init::bias>;
     constexpr auto inputs = matmul(x, kernel{}) + step<0>(bias{});  // every step's x_t kernel + bias[0] at once
-    constexpr auto h = [] {
+    constexpr auto h = [=] {
       if constexpr (Sequences)
         return scan<shape<Units>>(inputs, gru_cell<Units, recurrent, bias>{}, return_sequences);
       else

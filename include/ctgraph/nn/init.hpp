@@ -9,6 +9,7 @@
 #include <string_view>
 
 #include "ctgraph/detail/random.hpp"
+#include "ctgraph/real.hpp"
 
 namespace ctgraph {
 
@@ -31,7 +32,7 @@ struct ones {
 };
 
 /// U(Low, High) (Keras' RandomUniform, default +-0.05: an Embedding's default).
-template <double Low = -0.05, double High = 0.05>
+template <real Low = -0.05, real High = 0.05>
 struct random_uniform {
   static constexpr std::string_view name = "random_uniform";
   template <class Shape, class S>
@@ -63,7 +64,7 @@ struct uniform_fan_in {
 };
 
 /// N(Mean, Stddev^2) (Keras' RandomNormal; its default stddev is 0.05).
-template <double Stddev = 0.05, double Mean = 0.0>
+template <real Stddev = 0.05, real Mean = 0.0>
 struct random_normal {
   static constexpr std::string_view name = "random_normal";
   template <class Shape, class S>

@@ -18,7 +18,7 @@ inline constexpr double torch_layer_norm_epsilon = 1e-5;
 inline constexpr double keras_layer_norm_epsilon = 1e-3;
 
 /// Normalises each sample's last axis, then scales by gamma and shifts by beta (both learned).
-template <fixed_string Name = "", double Epsilon = torch_layer_norm_epsilon, node X>
+template <fixed_string Name = "", real Epsilon = torch_layer_norm_epsilon, node X>
 constexpr auto layer_norm(X) {
   static_assert(X::shape::rank >= 1, "ctgraph: layer_norm(x): x must have an axis to normalise (rank 1 or more)");
   static_assert(Epsilon > 0, "ctgraph: layer_norm<name, epsilon>: epsilon must be positive");

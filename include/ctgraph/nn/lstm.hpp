@@ -54,7 +54,7 @@ constexpr auto lstm_layer(X x) {
     using recurrent = param_node<owner, "recurrent_kernel", shape<Units, 4 * Units>, typename init::recurrent_kernel>;
     using bias = param_node<owner, "bias", shape<4 * Units>, typename init::lstm_bias>;
     constexpr auto inputs = matmul(x, kernel{}) + bias{};  // every step's x_t kernel + bias at once (one affine node)
-    constexpr auto h = [] {
+    constexpr auto h = [=] {
       if constexpr (Sequences)
         return scan<shape<Units>, shape<Units>>(inputs, lstm_cell<Units, recurrent>{}, return_sequences);
       else

@@ -6,7 +6,7 @@
 
 namespace ctgraph {
 
-template <double Value, class Shape>
+template <real Value, class Shape>
 struct constant_node {
   using shape = Shape;
   using children = type_list<>;
@@ -27,7 +27,7 @@ struct constant_node {
 };
 
 /// A constant: `x + constant<1.0>` (a scalar), `constant<0.5, 4>` (a [4] of 0.5).
-template <double Value, std::size_t... Dims>
+template <real Value, std::size_t... Dims>
 inline constexpr constant_node<Value, shape<Dims...>> constant{};
 
 }  // namespace ctgraph

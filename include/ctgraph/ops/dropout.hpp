@@ -17,7 +17,7 @@ template <class T>
 struct is_random : std::bool_constant<requires { requires T::is_random; }> {};
 }  // namespace detail
 
-template <double Rate, node A>
+template <real Rate, node A>
 struct dropout_node {
   using shape = typename A::shape;
   using children = type_list<A>;
@@ -61,7 +61,7 @@ struct dropout_node {
 
 /// Drops each value with probability Rate in training, scaling the kept ones by 1 / (1 - Rate):
 /// dropout<0.2>(x) as Keras' Dropout(0.2) and PyTorch's nn.Dropout(0.2).
-template <double Rate, node A>
+template <real Rate, node A>
 constexpr auto dropout(A a) {
   static_assert(Rate >= 0 && Rate < 1, "ctgraph: dropout<rate>(x): the rate must be at least 0 and below 1");
   if constexpr (Rate >= 0 && Rate < 1)

@@ -12,7 +12,7 @@
 
 namespace ctgraph {
 
-template <double Eps, node X, node Gamma, node Beta>
+template <real Eps, node X, node Gamma, node Beta>
 struct layer_norm_node {
   static constexpr std::size_t N = X::shape::dim_from_back(0);
   using shape = typename X::shape;

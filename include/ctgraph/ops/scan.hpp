@@ -248,31 +248,22 @@ struct check_recurrent_input {
                 "ctgraph: gru<units>(x), lstm<units>(x): x must be a sequence [steps, features] per sample");
   static constexpr bool ok = Shape::rank == 2;
 };
-template <std::size_t Declared, std::size_t Returned>
-struct check_state_count {
-  static_assert(Declared == Returned,
-                "ctgraph: scan<states...>(x, cell): the cell must return as many states as scan declares "
-                "(for a pair, declare scan<shape<N>, shape<N>> and return states(h, c))");
-  static constexpr bool ok = Declared == Returned;
-};
+// Booleans, not asserting classes: clang makes a class whose static_assert failed unusable, and
+// every later use of its members would be a second error. The asserts are in make_scan.
 template <class Declared, class Returned>
-struct check_state_shape {
-  static_assert(std::is_same_v<Declared, Returned>,
-                "ctgraph: scan(x, cell): the cell must return each state in the shape it receives it "
-                "(the state it returns is its next step's input)");
-  static constexpr bool ok = std::is_same_v<Declared, Returned>;
+struct same_state_shapes {
+  static constexpr bool value = false;
 };
-
-template <class Declared, class Returned>
-struct check_states;
 template <class... D, class... R>
-struct check_states<type_list<D...>, next_states<R...>> {
-  static constexpr bool ok = [] {
-    if constexpr (!check_state_count<sizeof...(D), sizeof...(R)>::ok)
-      return false;
-    else
-      return (check_state_shape<D, typename R::shape>::ok && ...);
-  }();
+  requires(sizeof...(D) == sizeof...(R))
+struct same_state_shapes<type_list<D...>, next_states<R...>> {
+  static constexpr bool value = (std::is_same_v<D, typename R::shape> && ...);
+};
+template <class Returned>
+struct state_count;
+template <class... R>
+struct state_count<next_states<R...>> {
+  static constexpr std::size_t value = sizeof...(R);
 };
 
 template <class Cell, class Step, class States, class Index>
@@ -290,7 +281,15 @@ constexpr auto make_scan(X x, Cell) {
     using step = cell_input<shape<X::shape::dims[1]>, ctgraph::needs_grad<X>>;
     using root = typename as_states<
         typename cell_result<Cell, step, type_list<States...>, std::index_sequence_for<States...>>::type>::type;
-    if constexpr (!check_states<type_list<States...>, root>::ok)
+    constexpr bool same_count = sizeof...(States) == state_count<root>::value;
+    static_assert(same_count,
+                  "ctgraph: scan<states...>(x, cell): the cell must return as many states as scan declares "
+                  "(for a pair, declare scan<shape<N>, shape<N>> and return states(h, c))");
+    constexpr bool same_shapes = !same_count || same_state_shapes<type_list<States...>, root>::value;
+    static_assert(same_shapes,
+                  "ctgraph: scan(x, cell): the cell must return each state in the shape it receives it "
+                  "(the state it returns is its next step's input)");
+    if constexpr (!same_count || !same_shapes)
       return x;
     else
       return scan_node<X, root, Sequences>{};

@@ -117,7 +117,7 @@ struct gelu_op {
   }
 };
 /// Slope Alpha below zero; Alpha >= 0 keeps the sign of x in y, so f' reads y.
-template <double Alpha>
+template <real Alpha>
 struct leaky_relu_op {
   static constexpr derivative_of derivative = derivative_of::output;
   static constexpr std::string_view name = "leaky_relu", type_name = "LeakyReLU";
@@ -135,7 +135,7 @@ struct softplus_op {
 };
 
 /// Multiplication by a constant known at compile time.
-template <double Factor>
+template <real Factor>
 struct scale_op {
   static constexpr derivative_of derivative = derivative_of::output;
   static constexpr std::string_view name = "scale", type_name = "Scale";
@@ -197,7 +197,7 @@ template <node A> constexpr auto exp(A) { return unary_node<exp_op, A>{}; }
 /// Natural log, element-wise.
 template <node A> constexpr auto log(A) { return unary_node<log_op, A>{}; }
 /// Factor * x, element-wise, the factor a compile-time constant: scale<0.5>(x).
-template <double Factor, node A> constexpr auto scale(A) { return unary_node<scale_op<Factor>, A>{}; }
+template <real Factor, node A> constexpr auto scale(A) { return unary_node<scale_op<Factor>, A>{}; }
 
 /// Square root, element-wise (x > 0 where its gradient is taken).
 template <node A> constexpr auto sqrt(A) { return unary_node<sqrt_op, A>{}; }
@@ -206,7 +206,7 @@ template <node A> constexpr auto abs(A) { return unary_node<abs_op, A>{}; }
 /// x Phi(x), element-wise (the exact form, with erf).
 template <node A> constexpr auto gelu(A) { return unary_node<gelu_op, A>{}; }
 /// x above zero, Alpha x below: leaky_relu(x) has PyTorch's slope 0.01, leaky_relu<0.3>(x) Keras' layer's.
-template <double Alpha = 0.01, node A> constexpr auto leaky_relu(A) {
+template <real Alpha = 0.01, node A> constexpr auto leaky_relu(A) {
   static_assert(Alpha >= 0, "ctgraph: leaky_relu<alpha>(x): alpha must be at least 0 (its derivative is read from y's sign)");
   return unary_node<leaky_relu_op<Alpha>, A>{};
 }

@@ -7,11 +7,12 @@
 #include <string_view>
 #include <utility>
 
+#include "ctgraph/real.hpp"
 #include "ctgraph/train/losses/elementwise_loss.hpp"
 
 namespace ctgraph {
 
-template <double Delta = 1.0>
+template <real Delta = 1.0>
 struct huber {
   static_assert(Delta > 0, "ctgraph: huber<delta>: delta must be positive");
   static constexpr std::string_view name = "huber";

@@ -8,6 +8,7 @@
 #include <string_view>
 
 #include "ctgraph/detail/plan.hpp"
+#include "ctgraph/real.hpp"
 #include "ctgraph/ops/outputs.hpp"
 #include "ctgraph/train/fit.hpp"
 
@@ -19,9 +20,19 @@ template <class Plan, class Output>
 struct plan_with_output : Plan {
   using graph = Output;
 };
+// The node whose gradient a loss writes: its output's, or the logit's it folds into. (A
+// template, not a lambda in decltype: clang 14 crashes on that with a precompiled header.)
+template <class Loss, class Plan, class Output, bool Folds = Loss::template folds_output<Plan>>
+struct written_gradient {
+  using type = Output;
+};
+template <class Loss, class Plan, class Output>
+struct written_gradient<Loss, Plan, Output, true> {
+  using type = typename Loss::template gradient_node<Plan>;
+};
 }  // namespace detail
 
-template <double Wa, class LossA, double Wb, class LossB>
+template <real Wa, class LossA, real Wb, class LossB>
 struct weighted_sum {
   static constexpr std::string_view name = "weighted_sum";
   template <class Plan>
@@ -40,12 +51,7 @@ struct weighted_sum {
     const detail::context<sub_plan> sub{c.params, c.param_grads, c.values, c.grads, c.training, c.noise};
     const double total = Loss::evaluate(sub, target, count, with_gradient);
     if (with_gradient) {
-      using written = typename decltype([] {
-        if constexpr (Loss::template folds_output<sub_plan>)
-          return std::type_identity<typename Loss::template gradient_node<sub_plan>>{};
-        else
-          return std::type_identity<sub_output>{};
-      }())::type;
+      using written = typename detail::written_gradient<Loss, sub_plan, sub_output>::type;
       auto* g = sub.template grad<written>();
       for (std::size_t i = 0; i < count * written::shape::size; ++i) g[i] *= typename Ctx::scalar(weight);
     }
