@@ -105,9 +105,10 @@ std::variant<common_options, int> parse(int argc, char** argv, const command_lin
       app.add_option("--seeds", seeds,
                      "a sweep: train each seed of A-B (or the one seed K) as --seed K --out OUT/seed_K would, "
                      "then print each seed's results and how many seeds show each finding");
-  app.add_option("--jobs", jobs,
-                 "with --seeds: seeds trained at once, each in its own process (0 or auto: one per core)")
-      ->needs(seeds_option);
+  auto* jobs_option =
+      app.add_option("--jobs", jobs,
+                     "with --seeds: seeds trained at once, each in its own process (0 or auto: one per core)")
+          ->needs(seeds_option);
   app.add_option("--out", o.out, "folder for the charts and results.tsv")->capture_default_str();
   app.add_option("--train", o.train, "train on this CSV instead of the generated data; each row: " + line.csv_layout)
       ->check(CLI::ExistingFile);
@@ -138,12 +139,12 @@ std::variant<common_options, int> parse(int argc, char** argv, const command_lin
   o.skip_divergent = divergence == "skip";
   ctgraph::set_blas_threads(1);  // the graphs' small products run fastest on one OpenBLAS thread
   o.name = line.name;
-  if (!seeds.empty() && seed->count() > 0) {
+  if (seeds_option->count() > 0 && seed->count() > 0) {
     std::fprintf(stderr, "%s: --seeds and --seed exclude each other (a sweep gives each run its seed)\n",
                  line.name.c_str());
     return 2;
   }
-  if (!seeds.empty()) {
+  if (seeds_option->count() > 0) {
     std::string why;
     const auto range = parse_seed_range(seeds, why);
     if (!range) {
@@ -152,7 +153,7 @@ std::variant<common_options, int> parse(int argc, char** argv, const command_lin
     }
     o.seeds = *range;
   }
-  if (!jobs.empty()) {
+  if (jobs_option->count() > 0) {
     const auto n = parse_jobs(jobs);
     if (!n) {
       std::fprintf(stderr,
