@@ -7,6 +7,10 @@
 // its own signal handlers, stdout and allocations, and the same bits. Workers get their own
 // process group and the sweep forwards SIGINT and SIGTERM to them once: a Ctrl-C reaches each
 // worker exactly once whether it came from the terminal or from kill(1) to the sweep.
+//
+// Built with MPI (meson found it) and started by mpirun, each rank takes every size-th seed from
+// its rank's, sweeps them as above, and sends its seeds' outcomes and summaries to rank 0, which
+// prints the one report.
 #include <fcntl.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
@@ -17,6 +21,7 @@
 #include <chrono>
 #include <csignal>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <ctgraph/detail/atomic_file.hpp>
 #include <ctgraph/io/folder.hpp>
@@ -29,6 +34,10 @@
 #include <vector>
 
 #include "common/options.hpp"
+
+#if CTGRAPH_MPI
+#include <mpi.h>
+#endif
 
 namespace program {
 
@@ -46,6 +55,10 @@ extern "C" void forward_to_workers(int signal) {
     if (worker_slots[i] > 0) ::kill(worker_slots[i], signal);
 }
 
+struct summary_row {
+  std::string role, metric, value, tutorial;
+};
+
 struct seed_run {
   std::uint64_t seed = 0;
   common_options options;
@@ -54,6 +67,8 @@ struct seed_run {
   std::string problem;  // not_startable: why
   double seconds = 0;
   std::chrono::steady_clock::time_point started;
+  std::vector<summary_row> summary;  // succeeded: its summary.tsv
+  std::string log_tail;              // failed: the end of its log
 
   bool succeeded() const { return state == finished && WIFEXITED(status) && WEXITSTATUS(status) == 0; }
   std::string outcome() const {
@@ -80,7 +95,7 @@ std::string tail(const std::filesystem::path& file, std::size_t lines) {
   }
   std::string text;
   for (std::size_t i = all.size() > lines ? all.size() - lines : 0; i < all.size(); ++i) text += "    " + all[i] + '\n';
-  return text.empty() ? "    (nothing)\n" : text;
+  return text;
 }
 
 // Forks the worker of one seed; the child never returns.
@@ -121,10 +136,6 @@ pid_t start_worker(seed_run& run, program_body body) {
   ::_exit(code);
 }
 
-struct summary_row {
-  std::string role, metric, value, tutorial;
-};
-
 // A seed's summary.tsv: role (key or finding), metric, ctgraph's value, the tutorial's.
 std::vector<summary_row> read_summary(const std::filesystem::path& file) {
   std::vector<summary_row> rows;
@@ -153,7 +164,7 @@ void report(const common_options& sweep, const std::vector<seed_run>& runs) {
   std::map<std::uint64_t, std::map<std::string, std::string>> values;
   for (const auto& run : runs) {
     if (!run.succeeded()) continue;
-    for (auto& row : read_summary(run.options.out / "summary.tsv")) {
+    for (const auto& row : run.summary) {
       bool known = false;
       for (const auto& c : columns) known = known || c.metric == row.metric;
       if (!known) columns.push_back(row);
@@ -217,20 +228,120 @@ void report(const common_options& sweep, const std::vector<seed_run>& runs) {
                                                         (sweep.out / "findings.tsv").string() + ": cannot save: ");
 }
 
+// The processes of an mpirun, when this build has MPI and mpirun started it; else this process alone.
+class rank_group {
+ public:
+  rank_group() {
+#if CTGRAPH_MPI
+    // Only under a launcher: MPI_Init outside one would start a singleton runtime for nothing.
+    if (std::getenv("OMPI_COMM_WORLD_SIZE") || std::getenv("PMI_SIZE") || std::getenv("PMIX_RANK")) {
+      MPI_Init(nullptr, nullptr);
+      MPI_Comm_rank(MPI_COMM_WORLD, &rank_);
+      MPI_Comm_size(MPI_COMM_WORLD, &size_);
+      started_ = true;
+    }
+#endif
+  }
+  rank_group(const rank_group&) = delete;
+  rank_group& operator=(const rank_group&) = delete;
+  ~rank_group() {
+#if CTGRAPH_MPI
+    if (started_) MPI_Finalize();
+#endif
+  }
+  int rank() const { return rank_; }
+  int size() const { return size_; }
+
+  /// Every rank's text, in rank order, on rank 0; nothing on the others.
+  std::vector<std::string> gather(const std::string& mine) const {
+    if (size_ == 1) return {mine};
+    std::vector<std::string> all;
+#if CTGRAPH_MPI
+    int length = int(mine.size());
+    std::vector<int> lengths(static_cast<std::size_t>(size_)), offsets(static_cast<std::size_t>(size_));
+    MPI_Gather(&length, 1, MPI_INT, lengths.data(), 1, MPI_INT, 0, MPI_COMM_WORLD);
+    int total = 0;
+    for (int r = 0; r < size_; ++r) offsets[std::size_t(r)] = total, total += lengths[std::size_t(r)];
+    std::string joined(std::size_t(rank_ == 0 ? total : 0), '\0');
+    MPI_Gatherv(mine.data(), length, MPI_CHAR, joined.data(), lengths.data(), offsets.data(), MPI_CHAR, 0,
+                MPI_COMM_WORLD);
+    if (rank_ == 0)
+      for (int r = 0; r < size_; ++r)
+        all.push_back(joined.substr(std::size_t(offsets[std::size_t(r)]), std::size_t(lengths[std::size_t(r)])));
+#endif
+    return all;
+  }
+
+ private:
+  int rank_ = 0, size_ = 1;
+  [[maybe_unused]] bool started_ = false;
+};
+
+// The outcomes of this rank's seeds as lines of text for rank 0: "run", then its summary's "row"s and
+// its log's "tail" lines; "signal" if a signal stopped this rank's sweep.
+std::string pack(const std::vector<seed_run>& runs, const std::vector<std::size_t>& mine, int signal) {
+  std::string text = "signal\t" + std::to_string(signal) + '\n';
+  for (const std::size_t i : mine) {
+    const auto& r = runs[i];
+    text += "run\t" + std::to_string(i) + '\t' + std::to_string(int(r.state)) + '\t' + std::to_string(r.status) + '\t' +
+            std::to_string(r.seconds) + '\t' + r.problem + '\n';
+    for (const auto& row : r.summary)
+      text += "row\t" + row.role + '\t' + row.metric + '\t' + row.value + '\t' + row.tutorial + '\n';
+    std::istringstream lines(r.log_tail);
+    for (std::string line; std::getline(lines, line);) text += "tail\t" + line + '\n';
+  }
+  return text;
+}
+
+// Another rank's pack() into runs; returns its signal.
+int unpack(const std::string& text, std::vector<seed_run>& runs) {
+  std::istringstream lines(text);
+  seed_run* run = nullptr;
+  int signal = 0;
+  for (std::string line; std::getline(lines, line);) {
+    std::vector<std::string> field;
+    std::istringstream fields(line);
+    for (std::string f; std::getline(fields, f, '\t');) field.push_back(f);
+    if (field.size() == 2 && field[0] == "signal") signal = std::stoi(field[1]);
+    if (field.size() >= 5 && field[0] == "run") {
+      run = &runs.at(std::stoul(field[1]));
+      run->state = decltype(run->state)(std::stoi(field[2]));
+      run->status = std::stoi(field[3]);
+      run->seconds = std::stod(field[4]);
+      run->problem = field.size() > 5 ? field[5] : "";
+    }
+    if (run && field.size() == 5 && field[0] == "row") run->summary.push_back({field[1], field[2], field[3], field[4]});
+    if (run && field[0] == "tail") run->log_tail += line.substr(5) + '\n';
+  }
+  return signal;
+}
+
 int sweep(const common_options& o, program_body body) {
   const char* name = o.name.c_str();
-  const unsigned jobs = std::min<unsigned>(o.jobs, unsigned(o.seeds.size()));
+  const rank_group ranks;
   std::vector<seed_run> runs;
-  for (auto seed : o.seeds) {
+  std::vector<std::size_t> mine;  // this rank's share of runs
+  for (std::size_t i = 0; i < o.seeds.size(); ++i) {
     seed_run run;
-    run.seed = seed;
-    run.options = for_seed(o, seed);
+    run.seed = o.seeds[i];
+    run.options = for_seed(o, o.seeds[i]);
     runs.push_back(std::move(run));
+    if (i % std::size_t(ranks.size()) == std::size_t(ranks.rank())) mine.push_back(i);
   }
+  const unsigned jobs = std::min<unsigned>(o.jobs, unsigned(mine.size()));
   const auto range = o.seeds.size() == 1 ? std::to_string(o.seeds[0])
                                          : std::to_string(o.seeds.front()) + "-" + std::to_string(o.seeds.back());
-  std::printf("%s: seeds %s, %u at a time; each seed's output is in %s\n", name, range.c_str(), jobs,
-              (o.out / "seed_K" / "log.txt").string().c_str());
+  const std::string on_rank = ranks.size() > 1 ? " (rank " + std::to_string(ranks.rank()) + ")" : "";
+  if (ranks.rank() == 0) {
+    if (ranks.size() > 1)
+      std::printf("%s: seeds %s over %d ranks, %u at a time on each; each seed's output is in %s\n", name,
+                  range.c_str(), ranks.size(), std::max(1u, std::min<unsigned>(o.jobs, unsigned(mine.size()))),
+                  (o.out / "seed_K" / "log.txt").string().c_str());
+    else
+      std::printf("%s: seeds %s, %u at a time; each seed's output is in %s\n", name, range.c_str(), jobs,
+                  (o.out / "seed_K" / "log.txt").string().c_str());
+    std::fflush(stdout);
+  }
 
   std::vector<pid_t> slots(jobs, 0);
   std::vector<std::size_t> slot_run(jobs, 0);
@@ -255,8 +366,8 @@ int sweep(const common_options& o, program_body body) {
   std::size_t next = 0, alive = 0;
   for (;;) {
     // Signals stay blocked here, so that a slot and the handler's view of it agree.
-    while (alive < jobs && next < runs.size() && sweep_signal == 0) {
-      auto& run = runs[next++];
+    while (alive < jobs && next < mine.size() && sweep_signal == 0) {
+      auto& run = runs[mine[next++]];
       unsigned slot = 0;
       while (slots[slot] != 0) ++slot;
       try {
@@ -290,8 +401,12 @@ int sweep(const common_options& o, program_body body) {
       run.state = seed_run::finished;
       run.status = status;
       run.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - run.started).count();
-      std::printf("  seed %llu: %s, %.1f s\n", static_cast<unsigned long long>(run.seed),
-                  run.succeeded() ? "done" : run.outcome().c_str(), run.seconds);
+      if (run.succeeded())
+        run.summary = read_summary(run.options.out / "summary.tsv");
+      else
+        run.log_tail = tail(run.log(), 4);
+      std::printf("  seed %llu: %s, %.1f s%s\n", static_cast<unsigned long long>(run.seed),
+                  run.succeeded() ? "done" : run.outcome().c_str(), run.seconds, on_rank.c_str());
       std::fflush(stdout);
     }
   }
@@ -299,8 +414,17 @@ int sweep(const common_options& o, program_body body) {
   ::sigaction(SIGTERM, &old_term, nullptr);
   worker_slot_count = 0;
   worker_slots = nullptr;
-  const int signal = sweep_signal;
+  int signal = sweep_signal;
   ::sigprocmask(SIG_SETMASK, &unblocked, nullptr);
+
+  // Rank 0 learns the other ranks' seeds; they are done.
+  const auto packs = ranks.gather(pack(runs, mine, signal));
+  for (int r = 1; r < int(packs.size()); ++r) signal = std::max(signal, unpack(packs[std::size_t(r)], runs));
+  if (ranks.rank() != 0) {
+    bool mine_ok = true;
+    for (const std::size_t i : mine) mine_ok = mine_ok && runs[i].succeeded();
+    return sweep_signal != 0 ? 128 + sweep_signal : mine_ok ? 0 : 1;
+  }
 
   try {
     report(o, runs);
@@ -313,10 +437,10 @@ int sweep(const common_options& o, program_body body) {
     if (run.succeeded() || run.state == seed_run::not_started) continue;
     all_ok = false;
     std::fflush(stdout);
-    if (run.state == seed_run::not_startable) continue;  // said above
+    if (run.state == seed_run::not_startable) continue;  // said when it happened
     std::fprintf(stderr, "%s: seed %llu %s (%s); the end of %s:\n%s", name, static_cast<unsigned long long>(run.seed),
                  signal != 0 ? "stopped" : "failed", run.outcome().c_str(), run.log().string().c_str(),
-                 tail(run.log(), 4).c_str());
+                 run.log_tail.empty() ? "    (nothing)\n" : run.log_tail.c_str());
   }
   if (signal != 0) {
     std::fflush(stdout);

@@ -9,8 +9,10 @@
   seeds         --seeds A-B --jobs N: each seed's line and the findings' counts; a seed of a sweep is the
                 --seed run bit for bit; a failing seed fails the sweep and is named; bad values exit 2
   seeds_signal  a SIGINT to a sweep reaches each worker once: each checkpoints and exits 130, so does the sweep
+  seeds_mpi     (a build with MPI) mpirun -n 2 spreads a sweep's seeds over the ranks; rank 0 prints the
+                report of the same sweep run without mpirun
 
-Usage: programs_test.py BUILD_DIR TEST [...]   (TEST: reproducible, resume, interrupt, second, seeds, seeds_signal)
+Usage: programs_test.py BUILD_DIR TEST [...]   (TEST: reproducible, ..., seeds_mpi)
 """
 import hashlib
 import os
@@ -253,12 +255,37 @@ def seeds_signal(build, tmp):
     check("the sweep was interrupted by SIGINT" in err, "the sweep says it was interrupted")
 
 
+def seeds_mpi(build, tmp):
+    program = os.path.join(build, "graphs", "digits_attention")
+    args = QUICK["digits_attention"] + ["--seeds", "1-4"]
+    here = os.path.join(tmp, "here")
+    r = run(program, args + ["--jobs", "2", "--out", here])
+    check(r.returncode == 0, f"the sweep without mpirun exits 0 ({r.stderr.strip()[-200:]})")
+    ranks = os.path.join(tmp, "ranks")
+    # As root, Open MPI's mpirun wants to be told that this is meant.
+    env = dict(os.environ, OMPI_ALLOW_RUN_AS_ROOT="1", OMPI_ALLOW_RUN_AS_ROOT_CONFIRM="1")
+    r = subprocess.run(["mpirun", "--oversubscribe", "-n", "2", program] + args + ["--out", ranks],
+                       capture_output=True, text=True, env=env, timeout=240)
+    check(r.returncode == 0, f"mpirun -n 2 exits 0 ({r.stderr.strip()[-300:]})")
+    check("seeds 1-4 over 2 ranks" in r.stdout, f"rank 0 says it spreads the seeds: {r.stdout[:300]}")
+    lines = r.stdout.splitlines()
+    for seed, rank in [(1, 0), (2, 1), (3, 0), (4, 1)]:  # every size-th seed from the rank's
+        check(any(f"seed {seed}: done" in line and f"(rank {rank})" in line for line in lines),
+              f"seed {seed} ran on rank {rank}")
+    check(os.path.exists(os.path.join(ranks, "seeds.tsv")) and
+          digest(os.path.join(ranks, "seeds.tsv")) == digest(os.path.join(here, "seeds.tsv")),
+          "rank 0 writes the seeds.tsv of the sweep without mpirun")
+    check(r.stdout.count("hundreds digits get the most attention: ") == 1 and
+          open(os.path.join(ranks, "findings.tsv")).read() == open(os.path.join(here, "findings.tsv")).read(),
+          "the count is printed once, and is the sweep's without mpirun")
+
+
 def main():
     build, tests = sys.argv[1], sys.argv[2:]
     for test in tests:
         with tempfile.TemporaryDirectory(prefix="ctgraph_programs_") as tmp:
             tests = {"reproducible": reproducible, "resume": resume, "interrupt": interrupt, "second": second,
-                     "seeds": seeds, "seeds_signal": seeds_signal}
+                     "seeds": seeds, "seeds_signal": seeds_signal, "seeds_mpi": seeds_mpi}
             tests[test](build, tmp)
     if failures:
         print(f"{len(failures)} failed")
