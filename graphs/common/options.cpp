@@ -104,22 +104,26 @@ std::variant<common_options, int> parse(int argc, char** argv, const command_lin
   auto* seeds_option =
       app.add_option("--seeds", seeds,
                      "a sweep: train each seed of A-B (or the one seed K) as --seed K --out OUT/seed_K would, "
-                     "then print each seed's results and how many seeds show each finding");
+                     "then print each seed's results and how many seeds show each finding")
+          ->type_name("A-B");
   auto* jobs_option =
       app.add_option("--jobs", jobs,
                      "with --seeds: seeds trained at once, each in its own process (0 or auto: one per core)")
+          ->type_name("N")
           ->needs(seeds_option);
   app.add_option("--out", o.out, "folder for the charts and results.tsv")->capture_default_str();
   app.add_option("--train", o.train, "train on this CSV instead of the generated data; each row: " + line.csv_layout)
       ->check(CLI::ExistingFile);
   app.add_option("--test", o.test, "evaluate on this CSV instead of the generated test data (same layout)")
       ->check(CLI::ExistingFile);
-  app.add_option("--load", o.load, "start from these weights (.npz, one array per parameter name)");
-  app.add_option("--save", o.save, "write the trained weights here (.npz), atomically");
+  app.add_option("--load", o.load,
+                 "start from these weights (.npz, one array per parameter name; in a sweep FILE_seedK.npz)");
+  app.add_option("--save", o.save, "write the trained weights here (.npz), atomically (in a sweep FILE_seedK.npz)");
   app.add_option("--checkpoint", o.checkpoint,
                  "write a checkpoint (weights, optimizer, data order, epoch) into this folder after every epoch, "
-                 "and on SIGINT/SIGTERM");
-  app.add_option("--resume", o.resume, "go on from the checkpoint in this folder, to --epochs in all");
+                 "and on SIGINT/SIGTERM (in a sweep DIR/seed_K)");
+  app.add_option("--resume", o.resume,
+                 "go on from the checkpoint in this folder, to --epochs in all (in a sweep DIR/seed_K)");
   std::string divergence = "stop";
   app.add_option("--on-divergence", divergence,
                  "when a batch's loss or gradient is NaN or infinite: stop (keeping the last finite weights) or skip "
