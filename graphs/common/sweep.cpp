@@ -34,10 +34,7 @@
 #include <vector>
 
 #include "common/options.hpp"
-
-#if CTGRAPH_MPI
-#include <mpi.h>
-#endif
+#include "common/rank_group.hpp"
 
 namespace program {
 
@@ -228,55 +225,6 @@ void report(const common_options& sweep, const std::vector<seed_run>& runs) {
                                                         (sweep.out / "findings.tsv").string() + ": cannot save: ");
 }
 
-// The processes of an mpirun, when this build has MPI and mpirun started it; else this process alone.
-class rank_group {
- public:
-  rank_group() {
-#if CTGRAPH_MPI
-    // Only under a launcher: MPI_Init outside one would start a singleton runtime for nothing.
-    if (std::getenv("OMPI_COMM_WORLD_SIZE") || std::getenv("PMI_SIZE") || std::getenv("PMIX_RANK")) {
-      MPI_Init(nullptr, nullptr);
-      MPI_Comm_rank(MPI_COMM_WORLD, &rank_);
-      MPI_Comm_size(MPI_COMM_WORLD, &size_);
-      started_ = true;
-    }
-#endif
-  }
-  rank_group(const rank_group&) = delete;
-  rank_group& operator=(const rank_group&) = delete;
-  ~rank_group() {
-#if CTGRAPH_MPI
-    if (started_) MPI_Finalize();
-#endif
-  }
-  int rank() const { return rank_; }
-  int size() const { return size_; }
-
-  /// Every rank's text, in rank order, on rank 0; nothing on the others.
-  std::vector<std::string> gather(const std::string& mine) const {
-    if (size_ == 1) return {mine};
-    std::vector<std::string> all;
-#if CTGRAPH_MPI
-    int length = int(mine.size());
-    std::vector<int> lengths(static_cast<std::size_t>(size_)), offsets(static_cast<std::size_t>(size_));
-    MPI_Gather(&length, 1, MPI_INT, lengths.data(), 1, MPI_INT, 0, MPI_COMM_WORLD);
-    int total = 0;
-    for (int r = 0; r < size_; ++r) offsets[std::size_t(r)] = total, total += lengths[std::size_t(r)];
-    std::string joined(std::size_t(rank_ == 0 ? total : 0), '\0');
-    MPI_Gatherv(mine.data(), length, MPI_CHAR, joined.data(), lengths.data(), offsets.data(), MPI_CHAR, 0,
-                MPI_COMM_WORLD);
-    if (rank_ == 0)
-      for (int r = 0; r < size_; ++r)
-        all.push_back(joined.substr(std::size_t(offsets[std::size_t(r)]), std::size_t(lengths[std::size_t(r)])));
-#endif
-    return all;
-  }
-
- private:
-  int rank_ = 0, size_ = 1;
-  [[maybe_unused]] bool started_ = false;
-};
-
 // The outcomes of this rank's seeds as lines of text for rank 0: "run", then its summary's "row"s and
 // its log's "tail" lines; "signal" if a signal stopped this rank's sweep.
 std::string pack(const std::vector<seed_run>& runs, const std::vector<std::size_t>& mine, int signal) {
@@ -302,6 +250,7 @@ int unpack(const std::string& text, std::vector<seed_run>& runs) {
     std::vector<std::string> field;
     std::istringstream fields(line);
     for (std::string f; std::getline(fields, f, '\t');) field.push_back(f);
+    if (field.empty()) continue;
     if (field.size() == 2 && field[0] == "signal") signal = std::stoi(field[1]);
     if (field.size() >= 5 && field[0] == "run") {
       run = &runs.at(std::stoul(field[1]));
