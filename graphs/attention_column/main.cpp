@@ -5,18 +5,9 @@
 
 namespace ac = attention_column;
 
-int main(int argc, char** argv) {
-  const auto parsed = program::parse(
-      argc, argv,
-      {.name = "attention_column",
-       .description = "attention_column: the label copied into one input column, found by a softmax attention",
-       .csv_layout = "32 values, then the label (0 or 1)",
-       .epochs = ac::epochs,
-       .samples = ac::samples,
-       .min_samples = 4,
-       .samples_help = "samples generated; the second half is held out for validation"});
-  if (const int* code = std::get_if<int>(&parsed)) return *code;
-  const auto& common = std::get<program::common_options>(parsed);
+namespace {
+// The experiment with one seed's options (program::run calls it once, or once per seed of --seeds).
+int train_and_report(const program::common_options& common) {
   const std::size_t epochs = common.epochs;
   const std::size_t samples = common.samples;
 
@@ -46,8 +37,9 @@ int main(int argc, char** argv) {
     const std::size_t peak = program::argmax(attention);
 
     program::results table("attention_column");
-    table.add("validation accuracy", program::show(result.accuracy), "-");
-    table.add("column with the most attention", std::to_string(peak), "1 (the label)");
+    table.key_metric("validation accuracy", program::show(result.accuracy), "-");
+    table.key_metric("column with the most attention", std::to_string(peak), "1 (the label)");
+    table.finding("the label's column gets the most attention", peak == ac::label_column, "yes");
     table.add("attention on column 1", program::show(attention[ac::label_column], "%.3f"), "-");
     table.print();
     std::printf("\nAttention of a new sample over the 32 columns (the label is in column 1):\n");
@@ -58,7 +50,7 @@ int main(int argc, char** argv) {
     program::write_attention_chart(common.out / "attention.png", "attention_column: attention of a new sample",
                                    "column", attention, ac::label_column);
     program::write_loss_curve(common.out / "loss.png", "attention_column: training loss", {{"attention net", history}});
-    table.write_tsv(common.out / "results.tsv");
+    table.write(common);
     return 0;
   } catch (const program::exit_now& e) {
     return e.code;
@@ -66,4 +58,18 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "attention_column: %s\n", e.what());
     return 1;
   }
+}
+}  // namespace
+
+int main(int argc, char** argv) {
+  return program::run(
+      argc, argv,
+      {.name = "attention_column",
+       .description = "attention_column: the label copied into one input column, found by a softmax attention",
+       .csv_layout = "32 values, then the label (0 or 1)",
+       .epochs = ac::epochs,
+       .samples = ac::samples,
+       .min_samples = 4,
+       .samples_help = "samples generated; the second half is held out for validation"},
+      train_and_report);
 }

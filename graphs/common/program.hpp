@@ -86,13 +86,24 @@ inline std::string show(double v, const char* format = "%.4g") {
   return text;
 }
 
-/// The program's findings beside the tutorial's.
+/// The program's results beside the tutorial's. A sweep (--seeds) shows each seed's key metrics
+/// and findings on one line, and counts the seeds that show each finding.
 class results {
  public:
   explicit results(std::string graph) : graph_(std::move(graph)) {}
 
   void add(std::string metric, std::string ours, std::string tutorial) {
-    rows_.push_back({std::move(metric), std::move(ours), std::move(tutorial)});
+    rows_.push_back({std::move(metric), std::move(ours), std::move(tutorial), role::detail});
+  }
+
+  /// A row that is also on the seed's line of a sweep.
+  void key_metric(std::string metric, std::string ours, std::string tutorial) {
+    rows_.push_back({std::move(metric), std::move(ours), std::move(tutorial), role::key});
+  }
+
+  /// A yes/no claim of the tutorial: held here or not; a sweep counts the seeds where it holds.
+  void finding(std::string claim, bool holds, std::string tutorial) {
+    rows_.push_back({std::move(claim), holds ? "yes" : "no", std::move(tutorial), role::finding});
   }
 
   void print() const {
@@ -103,16 +114,30 @@ class results {
       std::printf("%-*s  %14s  %16s\n", int(width), r.metric.c_str(), r.ours.c_str(), r.tutorial.c_str());
   }
 
-  /// graph, metric, ctgraph, tutorial: one row per line, written atomically.
-  void write_tsv(const std::filesystem::path& file) const {
-    std::string text;
-    for (const auto& r : rows_) text += graph_ + '\t' + r.metric + '\t' + r.ours + '\t' + r.tutorial + '\n';
+  /// results.tsv in the --out folder (graph, metric, ctgraph, tutorial: one row per line); in a
+  /// sweep also summary.tsv, the key metrics and findings the sweep reads (role, metric, ctgraph,
+  /// tutorial). Both atomically.
+  void write(const common_options& o) const {
+    std::string text, summary;
+    for (const auto& r : rows_) {
+      text += graph_ + '\t' + r.metric + '\t' + r.ours + '\t' + r.tutorial + '\n';
+      if (r.kind != role::detail)
+        summary += std::string(r.kind == role::key ? "key" : "finding") + '\t' + r.metric + '\t' + r.ours + '\t' +
+                   r.tutorial + '\n';
+    }
+    const auto file = o.out / "results.tsv";
     ctgraph::detail::write_atomically<std::runtime_error>(file, text, file.string() + ": cannot save: ");
+    if (!o.in_sweep) return;
+    const auto summary_file = o.out / "summary.tsv";
+    ctgraph::detail::write_atomically<std::runtime_error>(summary_file, summary,
+                                                          summary_file.string() + ": cannot save: ");
   }
 
  private:
+  enum class role { detail, key, finding };
   struct row {
     std::string metric, ours, tutorial;
+    role kind;
   };
   std::string graph_;
   std::vector<row> rows_;

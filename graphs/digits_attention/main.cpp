@@ -5,17 +5,9 @@
 
 namespace da = digits_attention;
 
-int main(int argc, char** argv) {
-  const auto parsed =
-      program::parse(argc, argv,
-                     {.name = "digits_attention",
-                      .description = "digits_attention: |abc - def| from six digits through an attention MLP",
-                      .csv_layout = "6 digits divided by 10, then |abc - def| / 1000",
-                      .epochs = da::epochs,
-                      .samples = da::samples,
-                      .samples_help = "training samples generated (a fresh 30,000 are the test set)"});
-  if (const int* code = std::get_if<int>(&parsed)) return *code;
-  const auto& common = std::get<program::common_options>(parsed);
+namespace {
+// The experiment with one seed's options (program::run calls it once, or once per seed of --seeds).
+int train_and_report(const program::common_options& common) {
   const std::size_t epochs = common.epochs;
   const std::size_t samples = common.samples;
 
@@ -56,11 +48,11 @@ int main(int argc, char** argv) {
     const bool hundreds_first = (order[0] == 0 && order[1] == 3) || (order[0] == 3 && order[1] == 0);
 
     program::results table("digits_attention");
-    table.add("test MSE", program::show(result.loss, "%.3g"), "-");
+    table.key_metric("test MSE", program::show(result.loss, "%.3g"), "-");
     table.add("label variance (MSE of the mean)", program::show(variance, "%.3g"), "-");
     std::string top = "positions " + std::to_string(order[0] + 1) + ", " + std::to_string(order[1] + 1);
-    table.add("two largest attentions (from 1)", top, "1, 4 (hundreds)");
-    table.add("hundreds digits get the most", hundreds_first ? "yes" : "no", "yes");
+    table.key_metric("two largest attentions (from 1)", top, "1, 4 (hundreds)");
+    table.finding("hundreds digits get the most attention", hundreds_first, "yes");
     table.print();
     std::printf("\nMean attention per digit position (normalised to sum 1; positions 1 and 4 are the hundreds):\n");
     for (std::size_t j = 0; j < attention.size(); ++j)
@@ -71,7 +63,7 @@ int main(int argc, char** argv) {
                                    "digit position", attention, {}, 1);
     program::write_loss_curve(common.out / "loss.png", "digits_attention: training loss (MSE)",
                               {{"attention MLP", history}});
-    table.write_tsv(common.out / "results.tsv");
+    table.write(common);
     return 0;
   } catch (const program::exit_now& e) {
     return e.code;
@@ -79,4 +71,16 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "digits_attention: %s\n", e.what());
     return 1;
   }
+}
+}  // namespace
+
+int main(int argc, char** argv) {
+  return program::run(argc, argv,
+                      {.name = "digits_attention",
+                       .description = "digits_attention: |abc - def| from six digits through an attention MLP",
+                       .csv_layout = "6 digits divided by 10, then |abc - def| / 1000",
+                       .epochs = da::epochs,
+                       .samples = da::samples,
+                       .samples_help = "training samples generated (a fresh 30,000 are the test set)"},
+                      train_and_report);
 }

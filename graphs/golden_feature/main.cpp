@@ -5,18 +5,9 @@
 
 namespace gf = golden_feature;
 
-int main(int argc, char** argv) {
-  const auto parsed = program::parse(
-      argc, argv,
-      {.name = "golden_feature",
-       .description = "golden_feature: one strong feature among 20, found by a softmax attention over the inputs",
-       .csv_layout = "20 feature values, then the label (0 or 1)",
-       .epochs = gf::epochs,
-       .samples = gf::samples,
-       .min_samples = 20,
-       .samples_help = "samples generated; 10% are held out for test"});
-  if (const int* code = std::get_if<int>(&parsed)) return *code;
-  const auto& common = std::get<program::common_options>(parsed);
+namespace {
+// The experiment with one seed's options (program::run calls it once, or once per seed of --seeds).
+int train_and_report(const program::common_options& common) {
   const std::size_t epochs = common.epochs;
   const std::size_t samples = common.samples;
 
@@ -36,9 +27,10 @@ int main(int argc, char** argv) {
                 static_cast<unsigned long long>(common.seed));
     model_type net(common.seed);
     program::load_if_asked(net, common);
-    const auto history = program::fit(net, common, ctgraph::binary_crossentropy{}, ctgraph::keras_adam(gf::learning_rate),
-                                      train, {.epochs = epochs, .shuffle = !common.no_shuffle, .seed = common.seed + 1},
-                                      ctgraph::binary_accuracy{}, ctgraph::console_progress(epochs));
+    const auto history =
+        program::fit(net, common, ctgraph::binary_crossentropy{}, ctgraph::keras_adam(gf::learning_rate), train,
+                     {.epochs = epochs, .shuffle = !common.no_shuffle, .seed = common.seed + 1},
+                     ctgraph::binary_accuracy{}, ctgraph::console_progress(epochs));
     const auto result = ctgraph::evaluate(net, ctgraph::binary_crossentropy{}, test, ctgraph::binary_accuracy{});
     program::save_if_asked(net, common);
     std::printf("\nTrained %zu samples in %.2f s: %.0f samples/s\n", train.size() * epochs, program::seconds(history),
@@ -52,9 +44,11 @@ int main(int argc, char** argv) {
     if (history.size() >= 2) table.add("train accuracy, epoch 2", program::show(history[1].accuracy), "1.000");
     table.add("train loss, epoch " + std::to_string(history.size()), program::show(history.back().loss, "%.2g"),
               "6.8e-6 (epoch 5)");
-    table.add("test accuracy", program::show(result.accuracy), "-");
-    table.add("attention on the golden feature", program::show(attention[gf::golden_index], "%.3f"), "about 0.5");
+    table.key_metric("test accuracy", program::show(result.accuracy), "-");
+    table.key_metric("attention on the golden feature", program::show(attention[gf::golden_index], "%.3f"),
+                     "about 0.5");
     table.add("feature with the most attention", std::to_string(peak), "4 (the golden one)");
+    table.finding("the golden feature gets the most attention", peak == gf::golden_index, "yes");
     table.print();
 
     std::printf("\nMean attention over the test set:\n");
@@ -65,7 +59,7 @@ int main(int argc, char** argv) {
     program::write_attention_chart(common.out / "attention.png", "golden_feature: mean attention, test set", "feature",
                                    attention, gf::golden_index);
     program::write_loss_curve(common.out / "loss.png", "golden_feature: training loss", {{"attention net", history}});
-    table.write_tsv(common.out / "results.tsv");
+    table.write(common);
     return 0;
   } catch (const program::exit_now& e) {
     return e.code;
@@ -73,4 +67,18 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "golden_feature: %s\n", e.what());
     return 1;
   }
+}
+}  // namespace
+
+int main(int argc, char** argv) {
+  return program::run(
+      argc, argv,
+      {.name = "golden_feature",
+       .description = "golden_feature: one strong feature among 20, found by a softmax attention over the inputs",
+       .csv_layout = "20 feature values, then the label (0 or 1)",
+       .epochs = gf::epochs,
+       .samples = gf::samples,
+       .min_samples = 20,
+       .samples_help = "samples generated; 10% are held out for test"},
+      train_and_report);
 }

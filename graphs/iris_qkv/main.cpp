@@ -24,9 +24,10 @@ outcome train(const iq::split& data, std::size_t epochs, const program::common_o
   program::load_if_asked(net, common);
   outcome o;
   // Full batch: one step per epoch, so the progress line per epoch would be 1000 lines.
-  o.history = program::fit(
-      net, common, ctgraph::softmax_cross_entropy{}, ctgraph::torch_adam(iq::learning_rate, iq::weight_decay), data.train,
-      {.epochs = epochs, .shuffle = !common.no_shuffle, .seed = common.seed + 1}, ctgraph::categorical_accuracy{});
+  o.history = program::fit(net, common, ctgraph::softmax_cross_entropy{},
+                           ctgraph::torch_adam(iq::learning_rate, iq::weight_decay), data.train,
+                           {.epochs = epochs, .shuffle = !common.no_shuffle, .seed = common.seed + 1},
+                           ctgraph::categorical_accuracy{});
   program::save_if_asked(net, common);
   const auto& last = o.history.back();
   std::printf("%zu epochs in %.2f s: training loss %.4f, accuracy %.4f\n\n", epochs, program::seconds(o.history),
@@ -41,18 +42,9 @@ outcome train(const iq::split& data, std::size_t epochs, const program::common_o
 }
 }  // namespace
 
-int main(int argc, char** argv) {
-  const auto parsed = program::parse(
-      argc, argv,
-      {.name = "iris_qkv",
-       .description = "iris_qkv: Iris with element-wise query/key/value attention, and a linear baseline",
-       .csv_layout = "4 measurements, then the species (its name or 0-2)",
-       .epochs = iq::epochs,
-       .max_epochs = 1'000'000,
-       .two_nets = true,
-       .data = std::filesystem::path(CTGRAPH_SOURCE_DIR) / "data" / "iris.csv"});
-  if (const int* code = std::get_if<int>(&parsed)) return *code;
-  const auto& common = std::get<program::common_options>(parsed);
+namespace {
+// The experiment with one seed's options (program::run calls it once, or once per seed of --seeds).
+int train_and_report(const program::common_options& common) {
   const std::size_t epochs = common.epochs;
   const std::string& which = common.model;
   const std::filesystem::path& data_file = common.data;
@@ -83,8 +75,12 @@ int main(int argc, char** argv) {
       const ctgraph::evaluation* parts[3] = {&o.train, &o.validation, &o.test};
       const char* names[3] = {"train", "validation", "test"};
       for (int i = 0; i < 3; ++i) {
-        table.add(std::string(net) + ": " + names[i] + " accuracy", program::show(parts[i]->accuracy, "%.3f"),
-                  reported_accuracy[i]);
+        const auto metric = std::string(net) + ": " + names[i] + " accuracy";
+        const auto accuracy = program::show(parts[i]->accuracy, "%.3f");
+        if (i == 2)  // the test accuracy is the seed's headline
+          table.key_metric(metric, accuracy, reported_accuracy[i]);
+        else
+          table.add(metric, accuracy, reported_accuracy[i]);
         table.add(std::string(net) + ": " + names[i] + " loss", program::show(parts[i]->loss, "%.3f"),
                   reported_loss[i]);
       }
@@ -93,6 +89,8 @@ int main(int argc, char** argv) {
       const char* accuracy[3] = {"0.99", "1.0", "0.93"};
       const char* loss[3] = {"0.56", "0.55", "0.61"};
       rows("attention", *attention, accuracy, loss);
+      // Some seeds stay at chance (SEEDS.md); 0.9: 14 of 15 test flowers, as the tutorial's 0.93.
+      table.finding("attention net: test accuracy 0.9 or more", attention->test.accuracy >= 0.9, "yes (0.93)");
     }
     if (baseline) {
       const char* accuracy[3] = {"0.649 (plateau)", "-", "-"};
@@ -109,7 +107,7 @@ int main(int argc, char** argv) {
     if (attention)
       program::write_attention_chart(common.out / "attention.png", "iris_qkv: atten_1 mean attention, test set",
                                      "unit of atten_1", attention->attention);
-    table.write_tsv(common.out / "results.tsv");
+    table.write(common);
     return 0;
   } catch (const program::exit_now& e) {
     return e.code;
@@ -117,4 +115,18 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "iris_qkv: %s\n", e.what());
     return 1;
   }
+}
+}  // namespace
+
+int main(int argc, char** argv) {
+  return program::run(
+      argc, argv,
+      {.name = "iris_qkv",
+       .description = "iris_qkv: Iris with element-wise query/key/value attention, and a linear baseline",
+       .csv_layout = "4 measurements, then the species (its name or 0-2)",
+       .epochs = iq::epochs,
+       .max_epochs = 1'000'000,
+       .two_nets = true,
+       .data = std::filesystem::path(CTGRAPH_SOURCE_DIR) / "data" / "iris.csv"},
+      train_and_report);
 }

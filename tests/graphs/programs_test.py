@@ -6,11 +6,17 @@
   interrupt     a SIGINT (or SIGTERM) to a training program: it finishes the step, writes its checkpoint
                 (or --save file), says where, exits 130 (143), and --resume goes on from it
   second        a second signal ends it at once: exit 128 + signal, no file touched
+  seeds         --seeds A-B --jobs N: each seed's line and the findings' counts; a seed of a sweep is the
+                --seed run bit for bit; a failing seed fails the sweep and is named; bad values exit 2
+  seeds_signal  a SIGINT to a sweep reaches each worker once: each checkpoints and exits 130, so does the sweep
+  seeds_mpi     (a build with MPI) mpirun -n 2 spreads a sweep's seeds over the ranks; rank 0 prints the
+                report of the same sweep run without mpirun
 
-Usage: programs_test.py BUILD_DIR TEST [...]   (TEST: reproducible, resume, interrupt, second)
+Usage: programs_test.py BUILD_DIR TEST [...]   (TEST: reproducible, ..., seeds_mpi)
 """
 import hashlib
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -151,11 +157,136 @@ def second(build, tmp):
     check(not os.path.exists(save), "two signals: no --save file written")
 
 
+def read_tsv(path):
+    with open(path) as f:
+        return [line.rstrip("\n").split("\t") for line in f]
+
+
+def seeds(build, tmp):
+    program = os.path.join(build, "graphs", "digits_attention")
+    quick = QUICK["digits_attention"]
+    out = os.path.join(tmp, "sweep")
+    r = run(program, quick + ["--seeds", "1-3", "--jobs", "2", "--out", out, "--save", os.path.join(tmp, "w.npz")])
+    check(r.returncode == 0, f"a sweep of seeds 1-3 with --jobs 2 exits 0 ({r.stderr.strip()[-300:]})")
+    table = read_tsv(os.path.join(out, "seeds.tsv"))
+    check([row[0] for row in table] == ["seed", "1", "2", "3"], f"seeds.tsv has a row per seed: {table}")
+    finding = "hundreds digits get the most attention"
+    column = table[0].index(finding) if finding in table[0] else None
+    check(column is not None, f"seeds.tsv has a column for the finding: {table[0]}")
+    if column is None:
+        return
+    # Each seed's line holds what that seed's own results.tsv says.
+    for row in table[1:]:
+        results = {line[1]: line[2] for line in read_tsv(os.path.join(out, f"seed_{row[0]}", "results.tsv"))}
+        check(row[column] == results[finding] and row[1] == results["test MSE"],
+              f"seed {row[0]}'s line is its results.tsv: {row}")
+        check(any(line.split()[:1] == [row[0]] and row[column] in line for line in r.stdout.splitlines()),
+              f"seed {row[0]}'s line is printed")
+    held = [row[0] for row in table[1:] if row[column] == "yes"]
+    count = f"{finding}: {len(held)} of 3 seeds" + (f" ({', '.join(held)})" if held else "") + "; the tutorial: yes"
+    check(count in r.stdout, f"the count is printed: '{count}'")
+    counted = read_tsv(os.path.join(out, "findings.tsv"))
+    check(counted == [["digits_attention", finding, count.split(": ")[1].split(";")[0], "yes"]],
+          f"findings.tsv holds the count: {counted}")
+
+    # Seed 2 of the sweep is the --seed 2 run, bit for bit.
+    alone = os.path.join(tmp, "alone")
+    r = run(program, quick + ["--seed", "2", "--out", alone, "--save", os.path.join(tmp, "alone.npz")])
+    check(r.returncode == 0, "the --seed 2 run exits 0")
+    check(digest(os.path.join(tmp, "w_seed2.npz")) == digest(os.path.join(tmp, "alone.npz")),
+          "seed 2 of the sweep saves (to w_seed2.npz) the weights of the --seed 2 run, byte for byte")
+    check(digest(os.path.join(out, "seed_2", "results.tsv")) == digest(os.path.join(alone, "results.tsv")),
+          "seed 2 of the sweep writes the results.tsv of the --seed 2 run")
+    check(not os.path.exists(os.path.join(alone, "summary.tsv")), "a run without --seeds writes no summary.tsv")
+
+    # A failing seed: the others finish, the sweep exits 1 and names it with its log's end.
+    ck = os.path.join(tmp, "ck")
+    r = run(program, quick + ["--seeds", "1-3", "--jobs", "2", "--out", out, "--checkpoint", ck])
+    check(r.returncode == 0 and sorted(os.listdir(ck)) == ["seed_1", "seed_2", "seed_3"],
+          f"--checkpoint in a sweep writes DIR/seed_K ({r.stderr.strip()[-200:]})")
+    shutil.rmtree(os.path.join(ck, "seed_2"))
+    r = run(program, ["--samples", "4000", "--epochs", "3", "--seeds", "1-3", "--jobs", "2", "--out", out,
+                      "--resume", ck])
+    check(r.returncode == 1, f"a sweep with a failing seed exits 1 (got {r.returncode})")
+    check("seed 2 failed (exit 2)" in r.stderr and f"--resume: folder '{ck}/seed_2' does not exist" in r.stderr,
+          f"it names the seed and shows why: {r.stderr.strip()}")
+    check("Resuming from" in open(os.path.join(out, "seed_3", "log.txt")).read() and
+          f"{finding}: " in r.stdout and "of 2 seeds" in r.stdout, "the other seeds resumed and are counted")
+    blocked = os.path.join(tmp, "blocked")
+    os.makedirs(blocked)
+    open(os.path.join(blocked, "seed_2"), "w").close()  # a file where seed 2's folder goes
+    r = run(program, quick + ["--seeds", "1-3", "--jobs", "2", "--out", blocked])
+    check(r.returncode == 1 and "seed 2 could not start" in r.stderr and "seed_2" in r.stderr,
+          f"an unusable seed folder fails that seed: {r.stderr.strip()}")
+
+    # Bad values: exit 2 and a message naming the option.
+    for args, says in [(["--seeds", "5-3"], "the last seed is smaller than the first"),
+                       (["--seeds", "1-x"], "is not a seed or a range of seeds"),
+                       (["--seeds", ""], "is not a seed"),
+                       (["--seeds", "2", "--seed", "2"], "--seeds and --seed exclude each other"),
+                       (["--seeds", "1-2", "--jobs", "-1"], "--jobs: '-1' is not a number of processes"),
+                       (["--seeds", "1-2", "--jobs", "many"], "--jobs: 'many' is not a number of processes"),
+                       (["--jobs", "2"], "--jobs requires --seeds")]:
+        r = run(program, args + ["--out", out])
+        check(r.returncode == 2 and says in r.stderr, f"{args}: exit 2 saying '{says}' ({r.returncode}, {r.stderr.strip()})")
+
+
+def seeds_signal(build, tmp):
+    program = os.path.join(build, "graphs", "golden_feature")
+    ck = os.path.join(tmp, "ck")
+    out = os.path.join(tmp, "out")
+    p = subprocess.Popen([program, "--samples", str(SAMPLES), "--epochs", "10000", "--seeds", "1-3", "--jobs", "2",
+                          "--checkpoint", ck, "--out", out], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    # Both workers are past epoch 1 once each has its first checkpoint.
+    written = [os.path.join(ck, f"seed_{k}", "checkpoint.npz") for k in (1, 2)]
+    for _ in range(1200):
+        if all(os.path.exists(f) for f in written) or p.poll() is not None:
+            break
+        time.sleep(0.05)
+    p.send_signal(signal.SIGINT)
+    stdout, err = p.communicate(timeout=120)
+    check(p.returncode == 130, f"SIGINT to a sweep: exit {p.returncode}, expected 130 ({err.strip()[-300:]})")
+    for k in (1, 2):
+        log = open(os.path.join(out, f"seed_{k}", "log.txt")).read()
+        check(log.count("interrupted by SIGINT after batch") == 1 and f"wrote {ck}/seed_{k}/checkpoint.npz" in log,
+              f"worker {k} was stopped once and wrote its checkpoint: {log.strip()[-200:]}")
+    check("not started" in stdout and not os.path.exists(os.path.join(out, "seed_3")),
+          f"seed 3 was not started: {stdout.strip()[-300:]}")
+    check("the sweep was interrupted by SIGINT" in err, "the sweep says it was interrupted")
+
+
+def seeds_mpi(build, tmp):
+    program = os.path.join(build, "graphs", "digits_attention")
+    args = QUICK["digits_attention"] + ["--seeds", "1-4"]
+    here = os.path.join(tmp, "here")
+    r = run(program, args + ["--jobs", "2", "--out", here])
+    check(r.returncode == 0, f"the sweep without mpirun exits 0 ({r.stderr.strip()[-200:]})")
+    ranks = os.path.join(tmp, "ranks")
+    # As root, Open MPI's mpirun wants to be told that this is meant.
+    env = dict(os.environ, OMPI_ALLOW_RUN_AS_ROOT="1", OMPI_ALLOW_RUN_AS_ROOT_CONFIRM="1")
+    r = subprocess.run(["mpirun", "--oversubscribe", "-n", "2", program] + args + ["--out", ranks],
+                       capture_output=True, text=True, env=env, timeout=240)
+    check(r.returncode == 0, f"mpirun -n 2 exits 0 ({r.stderr.strip()[-300:]})")
+    check("seeds 1-4 over 2 ranks" in r.stdout, f"rank 0 says it spreads the seeds: {r.stdout[:300]}")
+    lines = r.stdout.splitlines()
+    for seed, rank in [(1, 0), (2, 1), (3, 0), (4, 1)]:  # every size-th seed from the rank's
+        check(any(f"seed {seed}: done" in line and f"(rank {rank})" in line for line in lines),
+              f"seed {seed} ran on rank {rank}")
+    check(os.path.exists(os.path.join(ranks, "seeds.tsv")) and
+          digest(os.path.join(ranks, "seeds.tsv")) == digest(os.path.join(here, "seeds.tsv")),
+          "rank 0 writes the seeds.tsv of the sweep without mpirun")
+    check(r.stdout.count("hundreds digits get the most attention: ") == 1 and
+          open(os.path.join(ranks, "findings.tsv")).read() == open(os.path.join(here, "findings.tsv")).read(),
+          "the count is printed once, and is the sweep's without mpirun")
+
+
 def main():
     build, tests = sys.argv[1], sys.argv[2:]
     for test in tests:
         with tempfile.TemporaryDirectory(prefix="ctgraph_programs_") as tmp:
-            {"reproducible": reproducible, "resume": resume, "interrupt": interrupt, "second": second}[test](build, tmp)
+            tests = {"reproducible": reproducible, "resume": resume, "interrupt": interrupt, "second": second,
+                     "seeds": seeds, "seeds_signal": seeds_signal, "seeds_mpi": seeds_mpi}
+            tests[test](build, tmp)
     if failures:
         print(f"{len(failures)} failed")
         sys.exit(1)
