@@ -159,6 +159,19 @@ TEST_CASE("categorical_crossentropy: -log of the softmax output at the label, fr
   check_loss_gradient<softmax_net, categorical_crossentropy, 3>(categorical_crossentropy{}, 2, t);  // partial batch
 }
 
+TEST_CASE("softmax_cross_entropy: a label that is not a class is refused, naming its row") {
+  model<logits_net, 2, float> net(1);
+  net.target()[0] = -1;
+  CHECK_THROWS_WITH_AS(net.compute_gradients(softmax_cross_entropy{}),
+                       doctest::Contains("softmax_cross_entropy: label -1.000000 of row 0 is not a class from 0 to"),
+                       std::out_of_range);
+  net.target()[0] = 0.5f;
+  CHECK_THROWS_AS(net.compute_gradients(softmax_cross_entropy{}), std::out_of_range);
+  net.target()[0] = 1;
+  net.target()[1] = 0;
+  CHECK(std::isfinite(net.compute_gradients(softmax_cross_entropy{})));
+}
+
 TEST_CASE("categorical_crossentropy: a label that is not a class is refused, naming its row") {
   model<softmax_net, 2, float> net(1);
   net.target()[0] = 1;

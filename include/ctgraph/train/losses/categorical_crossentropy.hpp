@@ -13,6 +13,7 @@
 
 #include "ctgraph/ops/layer.hpp"
 #include "ctgraph/ops/softmax.hpp"
+#include "ctgraph/train/losses/class_label.hpp"
 
 namespace ctgraph {
 
@@ -57,11 +58,7 @@ struct categorical_crossentropy {
       double total = 0;
       for (std::size_t r = 0; r < count; ++r) {
         const S* row = z + r * classes;
-        const double label = double(target[r]);
-        if (!(label >= 0 && label < double(classes)) || label != std::floor(label))
-          throw std::out_of_range("ctgraph: categorical_crossentropy: label " + std::to_string(label) + " of row " +
-                                  std::to_string(r) + " is not a class from 0 to " + std::to_string(classes - 1));
-        const auto t = std::size_t(label);
+        const std::size_t t = detail::class_label(double(target[r]), classes, r, name);
         const double peak = *std::max_element(row, row + classes);
         double sum = 0;
         for (std::size_t j = 0; j < classes; ++j) sum += std::exp(double(row[j]) - peak);

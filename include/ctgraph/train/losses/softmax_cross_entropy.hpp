@@ -8,6 +8,8 @@
 #include <cstddef>
 #include <string_view>
 
+#include "ctgraph/train/losses/class_label.hpp"
+
 namespace ctgraph {
 
 struct softmax_cross_entropy {
@@ -27,7 +29,7 @@ struct softmax_cross_entropy {
     double total = 0;
     for (std::size_t r = 0; r < count; ++r) {
       const S* row = s + r * classes;
-      const auto t = static_cast<std::size_t>(target[r]);
+      const std::size_t t = detail::class_label(double(target[r]), classes, r, "softmax_cross_entropy");
       const double peak = *std::max_element(row, row + classes);
       double sum = 0;
       for (std::size_t j = 0; j < classes; ++j) sum += std::exp(double(row[j]) - peak);
