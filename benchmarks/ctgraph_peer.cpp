@@ -2,7 +2,9 @@
 //   ctgraph_peer GRAPH [--epochs E] [--seed S]   one untimed epoch, then E timed epochs of the seed's data:
 //                                     prints "GRAPH samples_per_second=<n>"
 //   ctgraph_peer GRAPH --flops        prints "GRAPH training_flops_per_sample=<n>" (constexpr)
+#include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <string>
 
@@ -25,11 +27,15 @@ int main(int argc, char** argv) {
       return;
     }
     const auto data = N::data();
-    // Epochs for about a second of timing; the warm-up epoch is not timed.
-    const std::size_t timed = epochs > 0 ? std::size_t(epochs) : std::max<std::size_t>(1, 3'000'000 / data.size());
     typename N::model net(std::uint64_t(arguments->seed));
+    const auto warm_up = std::chrono::steady_clock::now();
     ctgraph::fit(net, typename N::loss{}, N::optimizer, data, {.epochs = 1, .seed = 1});
     const auto start = std::chrono::steady_clock::now();
+    // Epochs for about a second of timing, from the untimed warm-up epoch's time (the nets range
+    // from a few thousand samples/s to millions, so a fixed number of samples would not do).
+    const double warm_up_seconds = std::chrono::duration<double>(start - warm_up).count();
+    const std::size_t timed =
+        epochs > 0 ? std::size_t(epochs) : std::size_t(std::clamp(std::ceil(1.0 / warm_up_seconds), 1.0, 1e6));
     ctgraph::fit(net, typename N::loss{}, N::optimizer, data, {.epochs = timed, .seed = 2});
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     std::printf("%s samples_per_second=%.1f\n", graph.c_str(), double(timed * data.size()) / seconds);

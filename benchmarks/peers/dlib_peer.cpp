@@ -5,8 +5,8 @@
 // timed epochs (by default as many as take at least one second) on one thread, step by step
 // (forward, backward, dlib's Adam per layer: what dnn_trainer does, without its extra thread),
 // and prints "GRAPH samples_per_second=<n>".
-// Exit 3 for the graphs dlib cannot express (the RNNs: it has no recurrent layer); 2 for a bad
-// command line.
+// Exit 3 for the graphs dlib cannot express (the RNNs: it has no recurrent layer; the text
+// classifier: it has no embedding layer); 2 for a bad command line.
 #include "../protocol.hpp"
 
 #include <dlib/dnn.h>
@@ -64,6 +64,11 @@ using iris_attention_net = loss_multiclass_log<sig<fc<3, atten<20, atten<10, inp
 /// iris linear baseline: Linear 4->10, relu, Linear 10->20, relu, Linear 20->3, sigmoid.
 using iris_linear_net = loss_multiclass_log<sig<fc<3, relu<fc<20, relu<fc<10, input<sample>>>>>>>>;
 
+/// examples/normalized_regression: two blocks of Dense 64, gelu, layer norm, dropout; Dense 1;
+/// MSE. The dropout rate (0.1) is set after construction (set_dropout_rates).
+using normalized_regression_net =
+    loss_mean_squared<fc<1, dropout<layer_norm<gelu<fc<64, dropout<layer_norm<gelu<fc<64, input<sample>>>>>>>>>>>;
+
 /// The scale 1/sqrt(out) of each Atten, from the output down: atten_2 (20), then atten_1 (10).
 void set_scales(iris_attention_net& net) {
   const float scales[] = {float(1 / std::sqrt(20.0)), float(1 / std::sqrt(10.0))};
@@ -74,6 +79,14 @@ void set_scales(iris_attention_net& net) {
 }
 template <class Net>
 void set_scales(Net&) {}
+
+/// dlib's dropout layer drops half by default; the networks here drop 10%.
+template <class Net>
+void set_dropout_rates(Net& net) {
+  visit_computational_layers(net, [](auto& l) {
+    if constexpr (std::is_same_v<std::decay_t<decltype(l)>, dropout_>) l = dropout_(0.1f);
+  });
+}
 
 // ----------------------------------------------------------------------------- data
 
@@ -155,6 +168,20 @@ dataset<unsigned long> data_iris(std::mt19937_64& rng) {
   return d;
 }
 
+/// normalized_regression: 8 features uniform in [-1, 1); y = sin(3 x0) + x1 x2 - |x3| + 0.05 N(0, 1).
+dataset<float> data_normalized_regression(std::mt19937_64& rng) {
+  std::uniform_real_distribution<float> uniform(-1, 1);
+  std::normal_distribution<float> noise(0, 1);
+  dataset<float> d;
+  for (std::size_t i = 0; i < 8'000; ++i) {
+    sample s = row(8);
+    for (long j = 0; j < 8; ++j) s(j) = uniform(rng);
+    d.x.push_back(s);
+    d.y.push_back(std::sin(3 * s(0)) + s(1) * s(2) - std::abs(s(3)) + 0.05f * noise(rng));
+  }
+  return d;
+}
+
 // ----------------------------------------------------------------------------- training
 
 /// One epoch: the data shuffled in place, then for each batch (the last one may be partial)
@@ -181,6 +208,7 @@ int run(const char* name, std::size_t parameters, dataset<Label> d, std::size_t 
         double weight_decay, long epochs, std::mt19937_64& rng) {
   Net net;
   set_scales(net);
+  set_dropout_rates(net);
   // PyTorch's weight decay (iris) also decays the biases; dlib's fc leaves them out by default.
   if (weight_decay > 0) visit_computational_layers(net, [](auto& l) { set_bias_weight_decay_multiplier(l, 1); });
   std::vector<adam> solvers(Net::num_computational_layers, adam(float(weight_decay), 0.9f, 0.999f));
@@ -224,8 +252,15 @@ int main(int argc, char** argv) {
     return run<iris_attention_net>("iris_attention", 873, data_iris(rng), 120, 0.005, 1e-3, epochs, rng);
   if (graph == "iris_linear")
     return run<iris_linear_net>("iris_linear", 333, data_iris(rng), 120, 0.005, 1e-3, epochs, rng);
-  if (graph == "fib_rnn" || graph == "fib_rnn_attention") {
-    std::fprintf(stderr, "dlib_peer: %s: dlib has no recurrent layer (SimpleRNN)\n", graph.c_str());
+  if (graph == "normalized_regression")
+    return run<normalized_regression_net>("normalized_regression", 5057, data_normalized_regression(rng), 64, 0.003, 0,
+                                          epochs, rng);
+  if (graph == "fib_rnn" || graph == "fib_rnn_attention" || graph.starts_with("gru_") || graph.starts_with("lstm_")) {
+    std::fprintf(stderr, "dlib_peer: %s: dlib has no recurrent layer\n", graph.c_str());
+    return 3;
+  }
+  if (graph == "text_classifier") {
+    std::fprintf(stderr, "dlib_peer: text_classifier: dlib 19.24 has no embedding layer\n");
     return 3;
   }
   std::fprintf(stderr, "dlib_peer: unknown graph '%s'\n", graph.c_str());

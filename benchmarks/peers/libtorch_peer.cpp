@@ -149,6 +149,53 @@ struct iris_linear : network {
   }
 };
 
+/// examples/text_classifier: Embedding(40, 16) of 24 ids; Conv1d(16 -> 32, kernel 2), relu; max
+/// over the positions; Dense 32, relu; Dense 3 (the softmax is in the loss).
+struct text_classifier : network {
+  nn::Embedding embedding = register_module("embedding", nn::Embedding(40, 16));
+  nn::Conv1d conv = register_module("conv", nn::Conv1d(nn::Conv1dOptions(16, 32, 2)));
+  nn::Linear dense_1 = register_module("dense_1", keras_dense(32, 32));
+  nn::Linear dense_2 = register_module("dense_2", keras_dense(32, 3));
+  Tensor forward(const Tensor& ids) override {
+    const auto e = embedding(ids).transpose(1, 2);  // (rows, 16, 24): channels first, as Conv1d takes them
+    const auto h = std::get<0>(torch::relu(conv(e)).max(2));
+    return dense_2(torch::relu(dense_1(h)));
+  }
+};
+
+/// examples/normalized_regression: two blocks of Dense 64, gelu, LayerNorm, Dropout(0.1); Dense 1.
+struct normalized_regression : network {
+  nn::Sequential block_1 = register_module(
+      "block_1", nn::Sequential(keras_dense(8, 64), nn::GELU(), nn::LayerNorm(nn::LayerNormOptions({64})), nn::Dropout(0.1)));
+  nn::Sequential block_2 = register_module(
+      "block_2", nn::Sequential(keras_dense(64, 64), nn::GELU(), nn::LayerNorm(nn::LayerNormOptions({64})), nn::Dropout(0.1)));
+  nn::Linear dense = register_module("dense", keras_dense(64, 1));
+  Tensor forward(const Tensor& x) override { return dense(block_2->forward(block_1->forward(x))); }
+};
+
+/// nn::GRU(1 -> Units) over (rows, T, 1); the last state -> Dense 1. Its two biases are Keras'
+/// reset_after form.
+template <int64_t Units>
+struct gru_net : network {
+  nn::GRU rnn = register_module("rnn", nn::GRU(nn::GRUOptions(1, Units).batch_first(true)));
+  nn::Linear dense = register_module("dense", keras_dense(Units, 1));
+  Tensor forward(const Tensor& x) override { return dense(std::get<0>(rnn(x.unsqueeze(2))).select(1, x.size(1) - 1)); }
+};
+
+/// nn::LSTM(1 -> Units), its second bias (Keras has one) held at zero and not trained, so that
+/// the trainable count is Keras'; the last state -> Dense 1.
+template <int64_t Units>
+struct lstm_net : network {
+  nn::LSTM rnn = register_module("rnn", nn::LSTM(nn::LSTMOptions(1, Units).batch_first(true)));
+  nn::Linear dense = register_module("dense", keras_dense(Units, 1));
+  lstm_net() {
+    NoGradGuard no_grad;
+    nn::init::zeros_(rnn->named_parameters()["bias_hh_l0"]);
+    rnn->named_parameters()["bias_hh_l0"].set_requires_grad(false);
+  }
+  Tensor forward(const Tensor& x) override { return dense(std::get<0>(rnn(x.unsqueeze(2))).select(1, x.size(1) - 1)); }
+};
+
 // ----------------------------------------------------------------------------- data
 
 struct dataset {
@@ -202,6 +249,45 @@ dataset data_iris() {
   return {means.index_select(0, c) + 0.3 * torch::randn({120, 4}), c};
 }
 
+/// 6,000 sentences of 24 ids, as examples/text_classifier makes them: fillers 6..39, three stray
+/// words < 6 alone, one phrase of two words of the label's class.
+dataset data_text_classifier() {
+  const int64_t n = 6'000, length = 24;
+  constexpr int phrases[3][2][2] = {{{0, 1}, {2, 3}}, {{1, 0}, {3, 4}}, {{4, 5}, {5, 2}}};
+  auto ids = torch::randint(6, 40, {n, length}, kLong);
+  const auto labels = torch::randint(0, 3, {n}, kLong);
+  const auto stray = torch::randint(0, length / 3, {n, 3}, kLong) * 3;
+  const auto stray_words = torch::randint(0, 6, {n, 3}, kLong);
+  const auto which = torch::randint(0, 2, {n}, kLong);
+  const auto at = 1 + 3 * torch::randint(0, length / 3 - 1, {n}, kLong);
+  auto id = ids.accessor<int64_t, 2>();
+  const auto label = labels.accessor<int64_t, 1>(), w = which.accessor<int64_t, 1>(), a = at.accessor<int64_t, 1>();
+  const auto s = stray.accessor<int64_t, 2>(), sw = stray_words.accessor<int64_t, 2>();
+  for (int64_t i = 0; i < n; ++i) {
+    for (int k = 0; k < 3; ++k) id[i][s[i][k]] = sw[i][k];
+    id[i][a[i]] = phrases[label[i]][w[i]][0];
+    id[i][a[i] + 1] = phrases[label[i]][w[i]][1];
+  }
+  return {ids, labels};
+}
+
+/// 8,000 rows of 8 features uniform in [-1, 1); y = sin(3 x0) + x1 x2 - |x3| + 0.05 N(0, 1).
+dataset data_normalized_regression() {
+  const auto x = torch::rand({8'000, 8}) * 2 - 1;
+  const auto y = torch::sin(3 * x.select(1, 0)) + x.select(1, 1) * x.select(1, 2) - x.select(1, 3).abs() +
+                 0.05 * torch::randn({8'000});
+  return {x, y.unsqueeze(1)};
+}
+
+/// benchmarks/graphs.hpp's sine_windows: window i is steps 3 i .. 3 i + T - 1 of
+/// sin(0.07 t) + 0.5 sin(0.23 t), its target the next step.
+template <int64_t Samples, int64_t Steps>
+dataset sine_windows() {
+  const auto t = (3 * torch::arange(Samples, kDouble)).unsqueeze(1) + torch::arange(Steps + 1, kDouble);
+  const auto s = (torch::sin(0.07 * t) + 0.5 * torch::sin(0.23 * t)).to(kFloat);
+  return {s.slice(1, 0, Steps).contiguous(), s.slice(1, Steps).contiguous()};
+}
+
 // ----------------------------------------------------------------------------- the graphs
 
 using loss_function = std::function<Tensor(const Tensor&, const Tensor&)>;
@@ -210,6 +296,7 @@ Tensor bce_from_logit(const Tensor& logit, const Tensor& y) {
   return torch::binary_cross_entropy_with_logits(logit, y);  // softplus(z) - y z, as tf.keras
 }
 Tensor mse(const Tensor& out, const Tensor& y) { return torch::mse_loss(out, y); }
+Tensor cross_entropy(const Tensor& logits, const Tensor& y) { return torch::nn::functional::cross_entropy(logits, y); }
 Tensor cross_entropy_on_sigmoid(const Tensor& out, const Tensor& y) {
   return torch::nn::functional::cross_entropy(out, y);  // the sigmoid outputs taken as logits
 }
@@ -238,6 +325,13 @@ const spec specs[] = {
     {"fib_rnn_attention", make<fib_rnn_attention>, 33, data_fib, 1, mse, 0.001, 1e-7, 0},
     {"iris_attention", make<iris_attention>, 873, data_iris, 120, cross_entropy_on_sigmoid, 0.005, 1e-8, 1e-3},
     {"iris_linear", make<iris_linear>, 333, data_iris, 120, cross_entropy_on_sigmoid, 0.005, 1e-8, 1e-3},
+    {"text_classifier", make<text_classifier>, 2851, data_text_classifier, 64, cross_entropy, 0.003, 1e-7, 0},
+    {"normalized_regression", make<normalized_regression>, 5057, data_normalized_regression, 64, mse, 0.003, 1e-7, 0},
+    // issue 9's recurrent nets: batch 1 over 1,000 windows of 20 steps, batch 32 over 8,000 of 50
+    {"gru_16_t20", make<gru_net<16>>, 929, sine_windows<1'000, 20>, 1, mse, 0.001, 1e-7, 0},
+    {"lstm_16_t20", make<lstm_net<16>>, 1169, sine_windows<1'000, 20>, 1, mse, 0.001, 1e-7, 0},
+    {"gru_32_t50", make<gru_net<32>>, 3393, sine_windows<8'000, 50>, 32, mse, 0.001, 1e-7, 0},
+    {"lstm_32_t50", make<lstm_net<32>>, 4385, sine_windows<8'000, 50>, 32, mse, 0.001, 1e-7, 0},
 };
 
 /// One epoch over the data, shuffled, in batches (the last one may be partial).

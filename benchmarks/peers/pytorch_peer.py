@@ -19,7 +19,8 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 GRAPHS = ("golden_feature", "attention_column", "digits_attention", "fib_rnn", "fib_rnn_attention",
-          "iris_attention", "iris_linear")
+          "iris_attention", "iris_linear", "text_classifier", "normalized_regression",
+          "gru_16_t20", "lstm_16_t20", "gru_32_t50", "lstm_32_t50")
 MIN_SECONDS = 1.0  # the default number of timed epochs is the least that takes this long
 FIB_STEPS, FIB_LENGTH, FIB_TRAIN = 20, 1200, 826
 
@@ -158,6 +159,52 @@ class IrisLinear(nn.Module):
         return torch.sigmoid(self.layer_3(torch.relu(self.layer_2(torch.relu(self.layer_1(x))))))
 
 
+class TextClassifier(nn.Module):
+    """examples/text_classifier: Embedding(40, 16) of 24 ids; Conv1d(16 -> 32, kernel 2), relu;
+    max over the positions; Dense 32, relu; Dense 3 (the softmax is in the loss)."""
+
+    def __init__(self):
+        super().__init__()
+        self.embedding = nn.Embedding(40, 16)
+        self.conv = nn.Conv1d(16, 32, 2)
+        self.dense_1, self.dense_2 = keras_dense(32, 32), keras_dense(32, 3)
+
+    def forward(self, ids):
+        e = self.embedding(ids).transpose(1, 2)  # (rows, 16, 24): channels first, as Conv1d takes them
+        h = torch.relu(self.conv(e)).amax(dim=2)
+        return self.dense_2(torch.relu(self.dense_1(h)))
+
+
+class NormalizedRegression(nn.Module):
+    """examples/normalized_regression: two blocks of Dense 64, gelu, LayerNorm, Dropout(0.1); Dense 1."""
+
+    def __init__(self):
+        super().__init__()
+        self.block_1 = nn.Sequential(keras_dense(8, 64), nn.GELU(), nn.LayerNorm(64), nn.Dropout(0.1))
+        self.block_2 = nn.Sequential(keras_dense(64, 64), nn.GELU(), nn.LayerNorm(64), nn.Dropout(0.1))
+        self.dense = keras_dense(64, 1)
+
+    def forward(self, x):
+        return self.dense(self.block_2(self.block_1(x)))
+
+
+class Recurrent(nn.Module):
+    """nn.GRU or nn.LSTM(1 -> units) over (rows, T, 1); the last state -> Dense 1. The LSTM's
+    second bias (Keras has one) is held at zero and not trained, so that the trainable counts are
+    Keras'; the GRU's two biases are Keras' reset_after form."""
+
+    def __init__(self, cell, units):
+        super().__init__()
+        self.rnn = cell(1, units, batch_first=True)
+        if cell is nn.LSTM:
+            nn.init.zeros_(self.rnn.bias_hh_l0)
+            self.rnn.bias_hh_l0.requires_grad_(False)
+        self.dense = keras_dense(units, 1)
+
+    def forward(self, x):
+        return self.dense(self.rnn(x.unsqueeze(2))[0][:, -1, :])
+
+
 # ----------------------------------------------------------------------------- data
 
 
@@ -208,6 +255,41 @@ def data_iris(g):
     return IRIS_MEANS[c] + 0.3 * torch.randn(120, 4, generator=g), c
 
 
+TEXT_PHRASES = (((0, 1), (2, 3)), ((1, 0), (3, 4)), ((4, 5), (5, 2)))  # two per class
+
+
+def data_text_classifier(g):
+    """6,000 sentences of 24 ids, as examples/text_classifier makes them: fillers 6..39, three
+    stray words < 6 alone, one phrase of two words of the label's class."""
+    n, length = 6_000, 24
+    ids = torch.randint(6, 40, (n, length), generator=g)
+    labels = torch.randint(0, 3, (n,), generator=g)
+    stray = torch.randint(0, length // 3, (n, 3), generator=g) * 3
+    stray_words = torch.randint(0, 6, (n, 3), generator=g)
+    which = torch.randint(0, 2, (n,), generator=g)
+    at = 1 + 3 * torch.randint(0, length // 3 - 1, (n,), generator=g)
+    for i in range(n):
+        ids[i, stray[i]] = stray_words[i]
+        first, second = TEXT_PHRASES[labels[i]][which[i]]
+        ids[i, at[i]], ids[i, at[i] + 1] = first, second
+    return ids, labels
+
+
+def data_normalized_regression(g):
+    """8,000 rows of 8 features uniform in [-1, 1); y = sin(3 x0) + x1 x2 - |x3| + 0.05 N(0, 1)."""
+    x = torch.rand(8_000, 8, generator=g) * 2 - 1
+    y = torch.sin(3 * x[:, 0]) + x[:, 1] * x[:, 2] - x[:, 3].abs() + 0.05 * torch.randn(8_000, generator=g)
+    return x, y.unsqueeze(1)
+
+
+def sine_windows(n, steps):
+    """benchmarks/graphs.hpp's sine_windows: window i is steps 3 i .. 3 i + T - 1 of
+    sin(0.07 t) + 0.5 sin(0.23 t), its target the next step."""
+    t = (3 * torch.arange(n, dtype=torch.float64)).unsqueeze(1) + torch.arange(steps + 1, dtype=torch.float64)
+    s = (torch.sin(0.07 * t) + 0.5 * torch.sin(0.23 * t)).float()
+    return s[:, :steps].contiguous(), s[:, steps:].contiguous()
+
+
 # ----------------------------------------------------------------------------- the graphs
 
 
@@ -237,6 +319,18 @@ SPECS = {
     "fib_rnn_attention": (FibRnnAttention, 33, data_fib, 1, F.mse_loss, keras_adam(0.001)),
     "iris_attention": (IrisAttention, 873, data_iris, 120, cross_entropy_on_sigmoid, torch_adam(0.005, 1e-3)),
     "iris_linear": (IrisLinear, 333, data_iris, 120, cross_entropy_on_sigmoid, torch_adam(0.005, 1e-3)),
+    "text_classifier": (TextClassifier, 2851, data_text_classifier, 64, F.cross_entropy, keras_adam(0.003)),
+    "normalized_regression": (NormalizedRegression, 5057, data_normalized_regression, 64, F.mse_loss,
+                              keras_adam(0.003)),
+    # issue 9's recurrent nets: batch 1 over 1,000 windows of 20 steps, batch 32 over 8,000 of 50
+    "gru_16_t20": (lambda: Recurrent(nn.GRU, 16), 929, lambda g: sine_windows(1_000, 20), 1, F.mse_loss,
+                   keras_adam(0.001)),
+    "lstm_16_t20": (lambda: Recurrent(nn.LSTM, 16), 1169, lambda g: sine_windows(1_000, 20), 1, F.mse_loss,
+                    keras_adam(0.001)),
+    "gru_32_t50": (lambda: Recurrent(nn.GRU, 32), 3393, lambda g: sine_windows(8_000, 50), 32, F.mse_loss,
+                   keras_adam(0.001)),
+    "lstm_32_t50": (lambda: Recurrent(nn.LSTM, 32), 4385, lambda g: sine_windows(8_000, 50), 32, F.mse_loss,
+                    keras_adam(0.001)),
 }
 
 

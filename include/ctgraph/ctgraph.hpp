@@ -51,6 +51,7 @@
 #include "ctgraph/train/losses/weighted_sum.hpp"
 #include "ctgraph/train/metrics.hpp"
 #include "ctgraph/train/model.hpp"
+#include "ctgraph/train/multi_dataset.hpp"
 #include "ctgraph/train/optimizers/adam.hpp"
 #include "ctgraph/train/optimizers/sgd.hpp"
 #include "ctgraph/train/summary.hpp"

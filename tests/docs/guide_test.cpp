@@ -49,6 +49,27 @@ dataset<float> from_vectors(const std::vector<std::vector<float>>& x, const std:
 }
 // --8<-- [end:arrays]
 
+// --8<-- [start:several]
+// Two inputs by name, two outputs: a value (MSE) and one of 3 classes (cross-entropy).
+constexpr auto series = named_input<"series", 16>;
+constexpr auto context = named_input<"context", 3>;
+constexpr auto shared = dense<32>(concat(series, context), activation::relu);
+constexpr auto two_heads = outputs(dense<1>(shared), dense<3>(shared, activation::softmax));
+using two_losses = weighted_sum<0.8, mean_squared_error, 0.2, categorical_crossentropy>;
+
+multi_evaluation<2> train_two_heads(const xt::xtensor<float, 2>& s, const xt::xtensor<float, 2>& c,
+                                    const xt::xtensor<float, 2>& value, const xt::xtensor<float, 2>& label) {
+  // One array per input, by name, in any order; one array of targets per output, in outputs' order.
+  multi_dataset<2, 2> data;
+  data.x = {named_rows<float>{"series", s}, named_rows<float>{"context", c}};
+  data.y = {value, label};
+  model<decltype(two_heads), 32> net(/*seed=*/1);
+  fit(net, two_losses{}, keras_adam(0.01), data, {.epochs = 30});
+  const auto [values, class_probabilities] = predict(net, data.x);  // rows x 1, rows x 3
+  return evaluate(net, two_losses{}, data);  // .loss: the weighted total; .output_losses: each output's
+}
+// --8<-- [end:several]
+
 dataset<float> read_measurements(const fs::path& file) {
   // --8<-- [start:csv]
   // 8 input columns, then the label; every malformed line is refused naming file, line and column.
@@ -108,6 +129,24 @@ TEST_CASE("guide: arrays become a dataset row by row") {
   CHECK(d.size() == 3);
   CHECK(d.x(2, 1) == 6);
   CHECK(d.y(1, 0) == 1);
+}
+
+TEST_CASE("guide: the two-input, two-output snippet trains on a multi_dataset") {
+  const std::size_t n = 512;
+  ctgraph::random_engine rng(3);
+  xt::xtensor<float, 2> s({n, 16}), c({n, 3}), value({n, 1}), label({n, 1});
+  for (std::size_t i = 0; i < n; ++i) {
+    float mean = 0;
+    for (std::size_t j = 0; j < 16; ++j) mean += (s(i, j) = float(rng.uniform(-1, 1))) / 16;
+    for (std::size_t j = 0; j < 3; ++j) c(i, j) = float(rng.uniform(-1, 1));
+    value(i, 0) = mean + c(i, 0);
+    label(i, 0) = float(c(i, 1) > 0.3f ? 2 : c(i, 1) > -0.3f ? 1 : 0);
+  }
+  const auto result = guide::train_two_heads(s, c, value, label);
+  MESSAGE("value MSE ", result.output_losses[0], ", class cross-entropy ", result.output_losses[1]);
+  CHECK(result.loss == doctest::Approx(0.8 * result.output_losses[0] + 0.2 * result.output_losses[1]));
+  CHECK(result.output_losses[0] < 0.05);  // the value's variance is about 0.35
+  CHECK(result.output_losses[1] < 0.4);   // chance: log 3 = 1.1
 }
 
 TEST_CASE("guide: the CSV snippet reads, shuffles and splits a file") {

@@ -2,6 +2,7 @@
 // proves that a training step makes none.
 #include <atomic>
 #include <cstdlib>
+#include <cmath>
 #include <new>
 
 #include <doctest/doctest.h>
@@ -126,4 +127,27 @@ TEST_CASE("allocation: training steps through embedding, conv1d, pooling, layer_
   net.forward();
   CHECK(allocations == before);
   CHECK(loss < 0.8 * first);  // it learned (dropout and all)
+}
+
+TEST_CASE("allocation: fit's steps on a multi_dataset (two named inputs, two outputs, weighted_sum) allocate nothing") {
+  using namespace ctgraph;
+  constexpr auto left = named_input<"left", 5, 3>;
+  constexpr auto right = named_input<"right", 4>;
+  constexpr auto shared = dense<8>(concat(flatten(left), right), activation::tanh);
+  constexpr auto g = outputs(dense<1>(shared), dense<3>(concat(shared, right), activation::softmax));
+  using loss = weighted_sum<0.7, mean_squared_error, 0.3, categorical_crossentropy>;
+  model<std::remove_const_t<decltype(g)>, 16> net(1);
+  constexpr std::size_t n = 16 * 20;
+  random_engine rng(2);
+  multi_dataset<2, 2> data;
+  data.x = {named_rows<float>{"left", xt::xtensor<float, 2>({n, 15})}, named_rows<float>{"right", xt::xtensor<float, 2>({n, 4})}};
+  data.y = {xt::xtensor<float, 2>({n, 1}), xt::xtensor<float, 2>({n, 1})};
+  for (auto& v : data.x[0].values) v = float(rng.uniform(-1, 1));
+  for (auto& v : data.x[1].values) v = float(rng.uniform(-1, 1));
+  for (std::size_t s = 0; s < n; ++s) data.y[0](s, 0) = data.x[1].values(s, 0), data.y[1](s, 0) = float(s % 3);
+  std::size_t counts[64] = {}, size = 0;
+  const auto history = fit(net, loss{}, keras_adam(0.01), data, {.epochs = 1}, no_metric{}, allocation_log{counts, &size});
+  REQUIRE(size == 20);
+  for (std::size_t b = 1; b < size; ++b) CHECK(counts[b] == counts[0]);
+  CHECK(std::isfinite(history.back().loss));
 }

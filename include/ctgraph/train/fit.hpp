@@ -133,11 +133,12 @@ void check_dataset(const dataset<S>& data, const char* what) {
 template <std::size_t TargetWidth, class Model, class S>
 void gather(Model& net, const xt::xtensor<S, 2>& x, const xt::xtensor<S, 2>* y, const std::size_t* order,
             std::size_t count) {
-  static_assert(Model::plan::inputs::size == 1, "ctgraph: fit, evaluate, predict: a graph of several inputs is trained "
-                                                "step by step: fill input<\"name\">() and target(), then train_step");
+  static_assert(Model::plan::inputs::size == 1, "ctgraph: fit, evaluate, predict: a graph of several inputs takes a "
+                                                "multi_dataset (one array of rows per named input), not a dataset");
   // weighted_sum's targets are blocks (a's rows, then b's), not rows of a data set.
   static_assert(TargetWidth == 0 || !detail::is_outputs<typename Model::output_node>,
-                "ctgraph: fit, evaluate: a graph of several outputs is trained step by step with train_step");
+                "ctgraph: fit, evaluate: a graph of several outputs takes a multi_dataset (one array of targets per "
+                "output), not a dataset");
   constexpr std::size_t width = Model::input_size;
   S* in = net.input().data();
   const S* xs = x.data();
@@ -191,19 +192,32 @@ fit_diverged diverged(const Model& net, double loss, std::size_t epoch, std::siz
 }
 }  // namespace detail
 
-/// Trains `net` on `data` for options.epochs epochs; returns each epoch's running loss and accuracy.
-/// With options.checkpoint, a checkpoint is written after every epoch; with options.resume, training goes
-/// on from one (bit for bit as if it had not stopped). While a stop_on_signals lives, a SIGINT or SIGTERM
-/// ends the run after the current step with fit_interrupted (the checkpoint written first, if any).
-template <class Model, class Loss, class Optimizer, class Metric = no_metric, class Progress = no_progress>
-std::vector<epoch_stats> fit(Model& net, const Loss& loss, const Optimizer& optimizer,
-                             const dataset<typename Model::scalar>& data, const fit_options& options = {},
-                             Metric = {}, Progress&& progress = {}) {
+namespace detail {
+
+/// A data set of rows as fit's loop reads it: how many samples, a batch of them into the model
+/// (gather), and the next batch's rows asked into cache (prefetch).
+template <class Model, class Loss>
+struct row_source {
+  static constexpr std::size_t y_width = target_width<Loss, Model::output_size>();
+  const dataset<typename Model::scalar>& data;
+  std::size_t size() const { return data.size(); }
+  void gather(Model& net, const std::size_t* order, std::size_t count) const {
+    detail::gather<y_width>(net, data.x, &data.y, order, count);
+  }
+  void prefetch(const std::size_t* order, std::size_t count) const {
+    detail::prefetch_rows<Model::input_size>(data.x, order, count);
+    detail::prefetch_rows<y_width>(data.y, order, count);
+  }
+};
+
+/// fit's loop over any source of samples (row_source; multi_source for several inputs or outputs).
+template <class Model, class Loss, class Optimizer, class Metric, class Progress, class Source>
+std::vector<epoch_stats> fit_loop(Model& net, const Loss& loss, const Optimizer& optimizer, const Source& source,
+                                  const fit_options& options, Progress& progress) {
   constexpr std::size_t batch = Model::batch_size;
   constexpr std::size_t y_width = target_width<Loss, Model::output_size>();
   const double per_sample = double(Metric::per_sample(Model::output_size));
-  detail::check_dataset<Model, Loss>(data, "fit");
-  const std::size_t n = data.size();
+  const std::size_t n = source.size();
   if (n == 0) throw std::invalid_argument("ctgraph: fit: the data set is empty");
 
   random_engine rng(options.seed);
@@ -241,11 +255,10 @@ std::vector<epoch_stats> fit(Model& net, const Loss& loss, const Optimizer& opti
     };
     for (std::size_t b = state.batches_done; b < batches; ++b) {
       const std::size_t first = b * batch, count = std::min(batch, n - first);
-      detail::gather<y_width>(net, data.x, &data.y, order.data() + first, count);
+      source.gather(net, order.data() + first, count);
       if (b + 1 < batches) {
         const std::size_t next = first + batch, next_count = std::min(batch, n - next);
-        detail::prefetch_rows<Model::input_size>(data.x, order.data() + next, next_count);
-        detail::prefetch_rows<y_width>(data.y, order.data() + next, next_count);
+        source.prefetch(order.data() + next, next_count);
       }
       const double batch_loss = net.compute_gradients(loss, count);
       // Checked before the update, so that a NaN never reaches the parameters or Adam's moments.
@@ -277,6 +290,22 @@ std::vector<epoch_stats> fit(Model& net, const Loss& loss, const Optimizer& opti
     if (detail::stop_signal != 0 && epoch < options.epochs) throw interrupted(epoch, batches, batches);
   }
   return state.history;
+}
+
+}  // namespace detail
+
+/// Trains `net` on `data` for options.epochs epochs; returns each epoch's running loss and accuracy.
+/// With options.checkpoint, a checkpoint is written after every epoch; with options.resume, training goes
+/// on from one (bit for bit as if it had not stopped). While a stop_on_signals lives, a SIGINT or SIGTERM
+/// ends the run after the current step with fit_interrupted (the checkpoint written first, if any).
+/// A graph of several inputs or outputs takes a multi_dataset (train/multi_dataset.hpp) instead.
+template <class Model, class Loss, class Optimizer, class Metric = no_metric, class Progress = no_progress>
+std::vector<epoch_stats> fit(Model& net, const Loss& loss, const Optimizer& optimizer,
+                             const dataset<typename Model::scalar>& data, const fit_options& options = {},
+                             Metric = {}, Progress&& progress = {}) {
+  detail::check_dataset<Model, Loss>(data, "fit");
+  return detail::fit_loop<Model, Loss, Optimizer, Metric>(net, loss, optimizer, detail::row_source<Model, Loss>{data},
+                                                           options, progress);
 }
 
 struct evaluation {

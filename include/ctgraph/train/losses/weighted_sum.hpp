@@ -4,6 +4,7 @@
 // Targets: target() holds a's Batch rows first (La's width each), then b's Batch rows.
 #pragma once
 
+#include <array>
 #include <cstddef>
 #include <string_view>
 
@@ -68,6 +69,14 @@ struct weighted_sum {
     } else {
       return 0.0;
     }
+  }
+
+  /// Each output's own loss (unweighted, no gradient), summed over `count` samples: what evaluate
+  /// reports beside the weighted total.
+  template <class Ctx>
+  static std::array<double, 2> evaluate_each(const Ctx& c, const typename Ctx::scalar* target, std::size_t count) {
+    return {one<true, LossA>(c, target, count, false, 1.0),
+            one<false, LossB>(c, target + first_targets<Ctx>, count, false, 1.0)};
   }
 };
 
