@@ -56,10 +56,11 @@ constexpr auto gru_layer(X x) {
     using kernel = param_node<owner, "kernel", shape<F, 3 * Units>, typename init::kernel>;
     using recurrent = param_node<owner, "recurrent_kernel", shape<Units, 3 * Units>, typename init::recurrent_kernel>;
     using bias = param_node<owner, "bias", shape<2, 3 * Units>, typename init::bias>;
-    constexpr auto inputs = matmul(x, kernel{}) + step<0>(bias{});  // every step's x_t kernel + bias[0] at once
+    constexpr auto projected = matmul(x, kernel{});  // every step's x_t kernel at once
+    constexpr auto inputs = projected + step<0>(bias{});
     constexpr auto h = [] {
-      if constexpr (!OnScan)
-        return gru_node<std::remove_const_t<decltype(inputs)>, recurrent, bias, Sequences>{};
+      if constexpr (!OnScan)  // adds both biases itself: a broadcast add over [T, 3N] cost as much as the gates
+        return gru_node<std::remove_const_t<decltype(projected)>, recurrent, bias, Sequences>{};
       else if constexpr (Sequences)
         return scan<shape<Units>>(inputs, gru_cell<Units, recurrent, bias>{}, return_sequences);
       else

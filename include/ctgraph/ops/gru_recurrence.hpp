@@ -1,12 +1,12 @@
 // A GRU's recurrence (Keras reset_after=True, PyTorch nn.GRU) over precomputed inputs, from h_{-1} = 0:
-//   a: [T, 3N] = x_t kernel + bias[0], every step at once     R: [N, 3N]   bias: [2, 3N], row 1 read here
-//   b_t = h_{t-1} R + bias[1]
+//   xw: [T, 3N] = x_t kernel, every step at once     R: [N, 3N]   bias: [2, 3N]
+//   a_t = xw_t + bias[0]     b_t = h_{t-1} R + bias[1]
 //   z = sigmoid(a_z + b_z)   r = sigmoid(a_r + b_r)   n = tanh(a_h + r b_h)   h_t = n + z (h_{t-1} - n)
 //   y = h_{T-1} [N], or (h_0 .. h_{T-1}) [T, N] with Sequences
 // backward, t = T-1 down to 0, dh = g_t + what step t+1 sent back:
 //   dn' = dh (1 - z)(1 - n^2)   dz' = dh (h_{t-1} - n) z (1 - z)   dr' = dn' b_h r (1 - r)
 //   da_t = (dz', dr', dn')      db_t = (dz', dr', dn' r)      dh_{t-1} = dh z + db_t R^T
-//   dR = sum_t h_{t-1}^T db_t (one product after the loop)     dbias[1] = sum_t db_t
+//   dR = sum_t h_{t-1}^T db_t (one product after the loop)   dbias[0] = sum_t da_t   dbias[1] = sum_t db_t
 // What the generic scan computes from gru_cell (nn/gru.hpp), in one node: each step is one
 // product for the batch and one pass of vectors over the gates (tests/ops/gru_lstm_test
 // checks the two agree, values and gradients). R^T is formed once per backward pass.
@@ -62,7 +62,8 @@ struct gru_node {
     S* b = y + own<Ctx> + L::product;
     const S* a = c.template value<A>();
     const S* r = c.template value<R>();
-    const S* bias = c.template value<Bias>() + G;
+    const S* bias0 = c.template value<Bias>();
+    const S* bias = bias0 + G;
     std::fill_n(hs, B * N, S(0));
     for (std::size_t t = 0; t < T; ++t) {
       const S* hp = hs + t * B * N;
@@ -80,9 +81,12 @@ struct gru_node {
           const auto bz = V::template load<C>(bs + j) + V::template load<C>(bias + j);
           const auto br = V::template load<C>(bs + N + j) + V::template load<C>(bias + N + j);
           const auto bh = V::template load<C>(bs + 2 * N + j) + V::template load<C>(bias + 2 * N + j);
-          const auto z = V::sigmoid(V::template load<C>(as + j) + bz);
-          const auto rr = V::sigmoid(V::template load<C>(as + N + j) + br);
-          const auto n = V::tanh(V::template load<C>(as + 2 * N + j) + rr * bh);
+          const auto az = V::template load<C>(as + j) + V::template load<C>(bias0 + j);
+          const auto ar = V::template load<C>(as + N + j) + V::template load<C>(bias0 + N + j);
+          const auto ah = V::template load<C>(as + 2 * N + j) + V::template load<C>(bias0 + 2 * N + j);
+          const auto z = V::sigmoid(az + bz);
+          const auto rr = V::sigmoid(ar + br);
+          const auto n = V::tanh(ah + rr * bh);
           V::template store<C>(g + j, z);
           V::template store<C>(g + N + j, rr);
           V::template store<C>(g + 2 * N + j, n);
@@ -111,8 +115,8 @@ struct gru_node {
     S* rt = c.template grad<gru_node>() + own<Ctx> + L::transposed;
     S* db = c.template grad<gru_node>() + own<Ctx> + L::db;
     S* carry = c.template grad<gru_node>() + own<Ctx> + L::carry;
-    const S* r = c.template value<R>();
-    detail::transpose_into<N, G>(r, rt);
+    S* dbias0 = needs_grad<Bias> ? c.template grad<Bias>() : nullptr;
+    detail::transpose_into<N, G>(c.template value<R>(), rt);
     std::fill_n(carry, B * N, S(0));
     for (std::size_t t = T; t-- > 0;) {
       const S* hp = hs + t * B * N;
@@ -144,6 +148,11 @@ struct gru_node {
             V::template store<C>(da + N + j, V::template load<C>(da + N + j) + dr);
             V::template store<C>(da + 2 * N + j, V::template load<C>(da + 2 * N + j) + dn);
           }
+          if constexpr (needs_grad<Bias>) {
+            V::template store<C>(dbias0 + j, V::template load<C>(dbias0 + j) + dz);
+            V::template store<C>(dbias0 + N + j, V::template load<C>(dbias0 + N + j) + dr);
+            V::template store<C>(dbias0 + 2 * N + j, V::template load<C>(dbias0 + 2 * N + j) + dn);
+          }
         });
       }
       if (t > 0) detail::fixed_gemm<false, false, true, B, N, G>(dbt, rt, carry);
@@ -151,7 +160,7 @@ struct gru_node {
     if constexpr (needs_grad<R>)  // h_{t-1}^T db_t over t = 1 .. T-1 (h_{-1} = 0): rows of both line up
       if constexpr (T > 1) detail::fixed_gemm<true, false, true, N, G, (T - 1) * B>(hs + B * N, db + B * G, c.template grad<R>());
     if constexpr (needs_grad<Bias>) {
-      S* dbias = c.template grad<Bias>() + G;
+      S* dbias = dbias0 + G;
       for (std::size_t i = 0; i < T * B; ++i)
         for (std::size_t j = 0; j < G; ++j) dbias[j] += db[i * G + j];
     }
