@@ -33,18 +33,20 @@ struct gru_node {
   using with_children = gru_node<C..., Sequences>;
 
   // Past the value: every step's state, [T + 1][batch][N] (h_{-1} = 0 first), its gates (z, r, n, b_h)
-  // [T][batch][4N], and one step's product h R. Past the gradient: R^T, every step's db, the carry dh.
+  // [T][batch][4N], and one step's product h R; for the backward pass, R^T, every step's db and the
+  // carry dh. All of it is written before it is read, so none of it is in the gradient region, which
+  // every step zeroes.
   template <std::size_t Batch>
   struct layout {
     static constexpr std::size_t states = 0, gates = states + detail::padded((T + 1) * Batch * N),
                                  product = gates + detail::padded(T * Batch * 4 * N),
-                                 values = product + detail::padded(Batch * G);
-    static constexpr std::size_t transposed = 0, db = transposed + detail::padded(G * N),
-                                 carry = db + detail::padded(T * Batch * G), grads = carry + detail::padded(Batch * N);
+                                 transposed = product + detail::padded(Batch * G),
+                                 db = transposed + detail::padded(G * N), carry = db + detail::padded(T * Batch * G),
+                                 values = carry + detail::padded(Batch * N);
   };
   template <std::size_t Batch, class Scalar>
   struct workspace {
-    static constexpr std::size_t values = layout<Batch>::values, grads = layout<Batch>::grads;
+    static constexpr std::size_t values = layout<Batch>::values;
   };
   template <class Ctx>
   static constexpr std::size_t own = detail::padded(Ctx::template full<gru_node>::size);
@@ -112,9 +114,9 @@ struct gru_node {
     const S* hs = y + own<Ctx> + L::states;
     const S* gates = y + own<Ctx> + L::gates;
     const S* g = c.template grad<gru_node>();
-    S* rt = c.template grad<gru_node>() + own<Ctx> + L::transposed;
-    S* db = c.template grad<gru_node>() + own<Ctx> + L::db;
-    S* carry = c.template grad<gru_node>() + own<Ctx> + L::carry;
+    S* rt = c.template value<gru_node>() + own<Ctx> + L::transposed;
+    S* db = c.template value<gru_node>() + own<Ctx> + L::db;
+    S* carry = c.template value<gru_node>() + own<Ctx> + L::carry;
     S* dbias0 = needs_grad<Bias> ? c.template grad<Bias>() : nullptr;
     detail::transpose_into<N, G>(c.template value<R>(), rt);
     std::fill_n(carry, B * N, S(0));

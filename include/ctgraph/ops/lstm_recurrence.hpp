@@ -32,21 +32,22 @@ struct lstm_node {
   using with_children = lstm_node<C..., Sequences>;
 
   // Past the value: every step's h and c, [T + 1][batch][N] each (zeros first), its gates (i, f, g, o)
-  // [T][batch][4N] and tanh(c_t) [T][batch][N]. Past the gradient: R^T, every step's dz, the carries dh, dc.
+  // [T][batch][4N] and tanh(c_t) [T][batch][N]; for the backward pass, R^T, every step's dz and the
+  // carries dh, dc. All of it is written before it is read, so none of it is in the gradient region,
+  // which every step zeroes.
   template <std::size_t Batch>
   struct layout {
     static constexpr std::size_t states = 0, cells = states + detail::padded((T + 1) * Batch * N),
                                  gates = cells + detail::padded((T + 1) * Batch * N),
                                  tanh_cells = gates + detail::padded(T * Batch * G),
-                                 values = tanh_cells + detail::padded(T * Batch * N);
-    static constexpr std::size_t transposed = 0, dz = transposed + detail::padded(G * N),
-                                 carry_h = dz + detail::padded(T * Batch * G),
+                                 transposed = tanh_cells + detail::padded(T * Batch * N),
+                                 dz = transposed + detail::padded(G * N), carry_h = dz + detail::padded(T * Batch * G),
                                  carry_c = carry_h + detail::padded(Batch * N),
-                                 grads = carry_c + detail::padded(Batch * N);
+                                 values = carry_c + detail::padded(Batch * N);
   };
   template <std::size_t Batch, class Scalar>
   struct workspace {
-    static constexpr std::size_t values = layout<Batch>::values, grads = layout<Batch>::grads;
+    static constexpr std::size_t values = layout<Batch>::values;
   };
   template <class Ctx>
   static constexpr std::size_t own = detail::padded(Ctx::template full<lstm_node>::size);
@@ -113,10 +114,10 @@ struct lstm_node {
     const S* gates = y + own<Ctx> + L::gates;
     const S* tcs = y + own<Ctx> + L::tanh_cells;
     const S* g = c.template grad<lstm_node>();
-    S* rt = c.template grad<lstm_node>() + own<Ctx> + L::transposed;
-    S* dz = c.template grad<lstm_node>() + own<Ctx> + L::dz;
-    S* carry_h = c.template grad<lstm_node>() + own<Ctx> + L::carry_h;
-    S* carry_c = c.template grad<lstm_node>() + own<Ctx> + L::carry_c;
+    S* rt = c.template value<lstm_node>() + own<Ctx> + L::transposed;
+    S* dz = c.template value<lstm_node>() + own<Ctx> + L::dz;
+    S* carry_h = c.template value<lstm_node>() + own<Ctx> + L::carry_h;
+    S* carry_c = c.template value<lstm_node>() + own<Ctx> + L::carry_c;
     detail::transpose_into<N, G>(c.template value<R>(), rt);
     std::fill_n(carry_h, B * N, S(0));
     std::fill_n(carry_c, B * N, S(0));
