@@ -1,36 +1,7 @@
 // Runs the fib_rnn_attention tutorial's experiment: predict the next value of a
 // scaled Fibonacci sequence with a SimpleRNN, alone and with temporal attention; and
 // the same two nets with a GRU or an LSTM (--model gru, gru_attention, lstm, ..., all).
-#include "common/program.hpp"
-#include "fib_rnn_attention/fib_rnn_attention.hpp"
-
-namespace fib = fib_rnn_attention;
-
-namespace {
-struct outcome {
-  std::vector<ctgraph::epoch_stats> history;
-  double train_mse = 0, test_mse = 0;
-  std::vector<double> attention;  // mean weight per step over the test set (attention net only)
-};
-
-template <class Graph, bool Attention>
-outcome train(const ctgraph::dataset<float>& train_set, const ctgraph::dataset<float>& test_set, std::size_t epochs,
-              const program::common_options& common, const char* name) {
-  using model_type = ctgraph::model<Graph, fib::batch>;
-  ctgraph::summary<model_type>(std::cout, name);
-  model_type net(common.seed);
-  program::load_if_asked(net, common);
-  outcome o;
-  o.history = program::fit(net, common, ctgraph::mean_squared_error{}, ctgraph::keras_adam(), train_set,
-                           {.epochs = epochs, .shuffle = !common.no_shuffle, .seed = common.seed + 1},
-                           ctgraph::no_metric{}, ctgraph::console_progress(epochs));
-  program::save_if_asked(net, common);
-  o.train_mse = ctgraph::evaluate(net, ctgraph::mean_squared_error{}, train_set).loss;
-  o.test_mse = ctgraph::evaluate(net, ctgraph::mean_squared_error{}, test_set).loss;
-  if constexpr (Attention) o.attention = ctgraph::mean_probe<"attention">(net, test_set.x);
-  return o;
-}
-}  // namespace
+#include "fib_rnn_attention/train.hpp"
 
 namespace {
 // The experiment with one seed's options (program::run calls it once, or once per seed of --seeds).

@@ -20,6 +20,15 @@
 
 namespace ctgraph::detail {
 
+/// How many partial sums a tile keeps per accumulator: an FMA's result is ready 4 cycles later and
+/// two issue per cycle, so a tile of fewer than 8 accumulators (one row at batch 1: a recurrent
+/// cell's h R) waits on its own chain; split k over enough independent sums to keep 8 in flight.
+template <std::size_t Accumulators, std::size_t K>
+inline constexpr std::size_t k_splits = [] {
+  const std::size_t want = Accumulators >= 8 ? 1 : (8 + Accumulators - 1) / Accumulators;
+  return want < K ? want : (K > 0 ? K : 1);
+}();
+
 /// Rows [m0, m0 + MR) x columns [n0, n0 + Cols) of C, Cols <= NV * lanes.
 template <bool TransposeA, bool Accumulate, std::size_t M, std::size_t N, std::size_t K, std::size_t MR,
           std::size_t Cols, class S>
@@ -29,18 +38,22 @@ inline void register_tile(const S* __restrict a, const S* __restrict b, S* __res
   constexpr std::size_t L = simd<S>::lanes;
   constexpr std::size_t NV = (Cols + L - 1) / L;
   constexpr std::size_t last = Cols - (NV - 1) * L;  // columns in the last vector
-  V acc[MR][NV];
+  constexpr std::size_t U = k_splits<MR * NV, K>;
+  V acc[U][MR][NV];
 #pragma GCC unroll 16
   for (std::size_t r = 0; r < MR; ++r)
 #pragma GCC unroll 8
     for (std::size_t v = 0; v < NV; ++v) {
       const S* cp = c + (m0 + r) * N + n0 + v * L;
       if constexpr (Accumulate)
-        acc[r][v] = v + 1 < NV ? simd<S>::template load<L>(cp) : simd<S>::template load<last>(cp);
+        acc[0][r][v] = v + 1 < NV ? simd<S>::template load<L>(cp) : simd<S>::template load<last>(cp);
       else
-        acc[r][v] = V{};
+        acc[0][r][v] = V{};
+#pragma GCC unroll 8
+      for (std::size_t u = 1; u < U; ++u) acc[u][r][v] = V{};
     }
-  for (std::size_t k = 0; k < K; ++k) {
+  // Step k of the sum into partial sum u.
+  const auto step = [&](std::size_t k, std::size_t u) __attribute__((always_inline)) {
     V bv[NV];
 #pragma GCC unroll 8
     for (std::size_t v = 0; v < NV; ++v) {
@@ -51,18 +64,26 @@ inline void register_tile(const S* __restrict a, const S* __restrict b, S* __res
     for (std::size_t r = 0; r < MR; ++r) {
       const S ar = TransposeA ? a[k * M + m0 + r] : a[(m0 + r) * K + k];
 #pragma GCC unroll 8
-      for (std::size_t v = 0; v < NV; ++v) acc[r][v] += ar * bv[v];
+      for (std::size_t v = 0; v < NV; ++v) acc[u][r][v] += ar * bv[v];
     }
-  }
+  };
+  constexpr std::size_t whole = K / U * U;
+  for (std::size_t k = 0; k < whole; k += U)
+#pragma GCC unroll 8
+    for (std::size_t u = 0; u < U; ++u) step(k + u, u);
+#pragma GCC unroll 8
+  for (std::size_t k = whole; k < K; ++k) step(k, k - whole);
 #pragma GCC unroll 16
   for (std::size_t r = 0; r < MR; ++r)
 #pragma GCC unroll 8
     for (std::size_t v = 0; v < NV; ++v) {
+#pragma GCC unroll 8
+      for (std::size_t u = 1; u < U; ++u) acc[0][r][v] += acc[u][r][v];
       S* cp = c + (m0 + r) * N + n0 + v * L;
       if (v + 1 < NV)
-        simd<S>::template store<L>(cp, acc[r][v]);
+        simd<S>::template store<L>(cp, acc[0][r][v]);
       else
-        simd<S>::template store<last>(cp, acc[r][v]);
+        simd<S>::template store<last>(cp, acc[0][r][v]);
     }
 }
 

@@ -3,8 +3,9 @@
 //   b_t = h_{t-1} recurrent_kernel + bias[1]                      recurrent_kernel: [N, 3N]
 //   z = sigmoid(a_z + b_z)   r = sigmoid(a_r + b_r)   n = tanh(a_h + r * b_h)
 //   h_t = z * h_{t-1} + (1 - z) * n  = n + z * (h_{t-1} - n)      bias: [2, 3N]
-// Columns are Keras' gates in Keras' order: z, r, h. A layer function over scan(): its
-// backward through time is the cell's, generated.
+// Columns are Keras' gates in Keras' order: z, r, h. The layer runs on gru_node (one product
+// and one vector pass over the gates per step); gru_cell on the generic scan() is its
+// definition, which tests/ops/gru_lstm_test holds it to.
 //
 // PyTorch's nn.GRU holds the same numbers transposed and in the order r, z, n:
 //   weight_ih_l0 [3N, F] = kernel^T with column blocks (z, r, h) reordered to rows (r, z, n)
@@ -15,6 +16,7 @@
 #include "ctgraph/nn/recurrent_init.hpp"
 #include "ctgraph/ops/binary.hpp"
 #include "ctgraph/ops/columns.hpp"
+#include "ctgraph/ops/gru_recurrence.hpp"
 #include "ctgraph/ops/layer.hpp"
 #include "ctgraph/ops/matmul.hpp"
 #include "ctgraph/ops/param.hpp"
@@ -41,7 +43,8 @@ struct gru_cell {
   }
 };
 
-template <std::size_t Units, fixed_string Name, bool Sequences, class Init, class X>
+/// OnScan: the cell on the generic scan instead of gru_node (the same numbers, slower: for the tests).
+template <std::size_t Units, fixed_string Name, bool Sequences, class Init, bool OnScan = false, class X>
 constexpr auto gru_layer(X x) {
   if constexpr (!check_recurrent_input<typename X::shape>::ok) {
     return x;
@@ -53,9 +56,12 @@ constexpr auto gru_layer(X x) {
     using kernel = param_node<owner, "kernel", shape<F, 3 * Units>, typename init::kernel>;
     using recurrent = param_node<owner, "recurrent_kernel", shape<Units, 3 * Units>, typename init::recurrent_kernel>;
     using bias = param_node<owner, "bias", shape<2, 3 * Units>, typename init::bias>;
-    constexpr auto inputs = matmul(x, kernel{}) + step<0>(bias{});  // every step's x_t kernel + bias[0] at once
+    constexpr auto projected = matmul(x, kernel{});  // every step's x_t kernel at once
+    constexpr auto inputs = projected + step<0>(bias{});
     constexpr auto h = [=] {
-      if constexpr (Sequences)
+      if constexpr (!OnScan)  // adds both biases itself: a broadcast add over [T, 3N] cost as much as the gates
+        return gru_node<std::remove_const_t<decltype(projected)>, recurrent, bias, Sequences>{};
+      else if constexpr (Sequences)
         return scan<shape<Units>>(inputs, gru_cell<Units, recurrent, bias>{}, return_sequences);
       else
         return scan<shape<Units>>(inputs, gru_cell<Units, recurrent, bias>{});

@@ -3,7 +3,9 @@
 //   z = a_t + h_{t-1} recurrent_kernel                            recurrent_kernel: [N, 4N]
 //   i = sigmoid(z_i)   f = sigmoid(z_f)   g = tanh(z_c)   o = sigmoid(z_o)
 //   c_t = f * c_{t-1} + i * g      h_t = o * tanh(c_t)            the state is the pair (h, c)
-// Columns are Keras' gates in Keras' order: i, f, c, o. A layer function over scan().
+// Columns are Keras' gates in Keras' order: i, f, c, o. The layer runs on lstm_node (one
+// product and one vector pass over the gates per step); lstm_cell on the generic scan() is
+// its definition, which tests/ops/gru_lstm_test holds it to.
 //
 // PyTorch's nn.LSTM holds the same numbers transposed, in the order i, f, g, o (the same
 // order; Keras' c is PyTorch's g), with two biases:
@@ -15,6 +17,7 @@
 #include "ctgraph/ops/binary.hpp"
 #include "ctgraph/ops/columns.hpp"
 #include "ctgraph/ops/layer.hpp"
+#include "ctgraph/ops/lstm_recurrence.hpp"
 #include "ctgraph/ops/matmul.hpp"
 #include "ctgraph/ops/param.hpp"
 #include "ctgraph/ops/scan.hpp"
@@ -41,7 +44,8 @@ struct lstm_cell {
   }
 };
 
-template <std::size_t Units, fixed_string Name, bool Sequences, class Init, class X>
+/// OnScan: the cell on the generic scan instead of lstm_node (the same numbers, slower: for the tests).
+template <std::size_t Units, fixed_string Name, bool Sequences, class Init, bool OnScan = false, class X>
 constexpr auto lstm_layer(X x) {
   if constexpr (!check_recurrent_input<typename X::shape>::ok) {
     return x;
@@ -55,7 +59,9 @@ constexpr auto lstm_layer(X x) {
     using bias = param_node<owner, "bias", shape<4 * Units>, typename init::lstm_bias>;
     constexpr auto inputs = matmul(x, kernel{}) + bias{};  // every step's x_t kernel + bias at once (one affine node)
     constexpr auto h = [=] {
-      if constexpr (Sequences)
+      if constexpr (!OnScan)
+        return lstm_node<std::remove_const_t<decltype(inputs)>, recurrent, Sequences>{};
+      else if constexpr (Sequences)
         return scan<shape<Units>, shape<Units>>(inputs, lstm_cell<Units, recurrent>{}, return_sequences);
       else
         return scan<shape<Units>, shape<Units>>(inputs, lstm_cell<Units, recurrent>{});
