@@ -9,8 +9,8 @@
 
 #include "golden_feature/golden_feature.hpp"
 
-// The replacement delete frees what the replacement new took from malloc; at -O1 (the sanitizer
-// build) g++ sees only `new` paired with free() and warns of a mismatch that is not one.
+// The replacement delete frees what the replacement new took from malloc; with the sanitizers
+// (seen at -O1) g++ sees only `new` paired with free() and warns of a mismatch that is not one.
 #pragma GCC diagnostic ignored "-Wmismatched-new-delete"
 
 namespace {
