@@ -56,7 +56,14 @@ int check_paths(const common_options& o);
 /// --save and --load FILE with _seedK before its extension (w.npz: w_seed3.npz).
 common_options for_seed(const common_options& sweep, std::uint64_t seed);
 
+/// Ends a program early with this exit code: after an interrupted training run, 128 + the signal.
+struct exit_now {
+  int code;
+};
+
 /// A program's training and report, run with the options of one seed; returns its exit code.
+/// exit_now ends it with its code; any other exception with 1, its message on stderr after the
+/// program's name (run catches both).
 using program_body = int (*)(const common_options&);
 
 /// The whole program: parse the command line, then run the body once, or once per seed of

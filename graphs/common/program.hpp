@@ -42,11 +42,6 @@ void save_if_asked(const Model& net, const common_options& o) {
   std::printf("wrote %s\n", o.save.string().c_str());
 }
 
-/// Ends a program early with this exit code: after an interrupted training run, 128 + the signal.
-struct exit_now {
-  int code;
-};
-
 /// ctgraph::fit with the command line's --checkpoint, --resume and --on-divergence. A SIGINT or SIGTERM
 /// stops it after the current step: the checkpoint (or else the --save file) is written, the program says
 /// where, and exit_now{130 or 143} ends it. A second signal ends the process at once, writing nothing.

@@ -39,6 +39,19 @@
 namespace program {
 
 namespace {
+// The body's exit code, and the codes of what it throws (program_body says which).
+int run_body(program_body body, const common_options& options) {
+  try {
+    return body(options);
+  } catch (const exit_now& e) {
+    return e.code;
+  } catch (const std::exception& e) {
+    std::fflush(stdout);
+    std::fprintf(stderr, "%s: %s\n", options.name.c_str(), e.what());
+    return 1;
+  }
+}
+
 
 // The workers alive, for the signal handler to forward to: a slot per job, 0 when free.
 // Written only with SIGINT and SIGTERM blocked.
@@ -127,7 +140,7 @@ pid_t start_worker(seed_run& run, program_body body) {
   ::dup2(log, STDERR_FILENO);
   ::close(log);
   int code = check_paths(run.options);
-  if (code == 0) code = body(run.options);
+  if (code == 0) code = run_body(body, run.options);
   std::cout.flush();
   std::fflush(nullptr);
   ::_exit(code);
@@ -407,7 +420,7 @@ int run(int argc, char** argv, const command_line& line, program_body body) {
   const auto parsed = parse(argc, argv, line);
   if (const int* code = std::get_if<int>(&parsed)) return *code;
   const auto& options = std::get<common_options>(parsed);
-  if (options.seeds.empty()) return body(options);
+  if (options.seeds.empty()) return run_body(body, options);
   return sweep(options, body);
 }
 
