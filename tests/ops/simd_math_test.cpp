@@ -77,6 +77,6 @@ TEST_CASE("softmax rows in registers: equal the double loops in float, in place,
   softmax_row_matches_double<10>();
   softmax_row_matches_double<simd<float>::lanes>();
   softmax_row_matches_double<20>();
-  softmax_row_matches_double<33>();
+  softmax_row_matches_double<3 * simd<float>::lanes + 1>();  // 25 with AVX2, 49 with AVX-512: a masked last vector
   softmax_row_matches_double<4 * simd<float>::lanes>();
 }
