@@ -128,3 +128,29 @@ TEST_CASE("model: building one leaves OpenBLAS' process-wide thread count as the
   CHECK(blas_threads() == 1);
   set_blas_threads(before);
 }
+
+TEST_CASE("model: computes with subnormals flushed to zero, and gives the caller back its floating-point mode") {
+  // A subnormal costs some cores a microcode assist per operation (a fitted net's Adam moments made
+  // a step 20x slower): inside the model a value below float's normal range is 0.
+  constexpr auto x = input<4>;
+  using halve = model<decltype(scale<0.5>(x)), 1>;
+  halve net;
+  const float tiny = std::numeric_limits<float>::min();  // the smallest normal float
+  std::ranges::fill(net.input(), tiny);
+  volatile float outside = tiny;
+  CHECK(outside * 0.5f > 0.0f);  // the caller's mode: half of it is a subnormal, not 0
+  net.forward();
+  for (float y : net.output()) CHECK(y == 0.0f);
+  CHECK(outside * 0.5f > 0.0f);  // restored after the pass
+
+  // Adam's second moment of a gradient 1e-20: (1 - beta2) g^2 = 1e-43 is subnormal, and flushed, 0.
+  float p[2] = {1, 1}, g[2] = {1e-20f, 1e-20f}, state[4] = {};
+  keras_adam().update(p, g, state, 1, 1);
+  CHECK(state[1] > 0.0f);  // the caller's mode: a subnormal
+  {
+    const detail::denormals_flushed flushed;
+    keras_adam().update(p + 1, g + 1, state + 2, 1, 1);
+  }
+  CHECK(state[3] == 0.0f);
+  CHECK(state[2] == doctest::Approx(1e-21));  // m is normal, kept
+}

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "ctgraph/detail/buffer.hpp"
+#include "ctgraph/detail/denormals.hpp"
 #include "ctgraph/detail/names.hpp"
 #include "ctgraph/detail/plan.hpp"
 #include "ctgraph/detail/random.hpp"
@@ -150,6 +151,7 @@ class model {
 
   /// Runs the forward pass on input(), as evaluate and predict do (dropout is the identity).
   void forward() {
+    const detail::denormals_flushed flushed;  // every pass and update: a subnormal is 0 (denormals.hpp)
     const auto c = context();
     detail::for_each_type<typename plan::computed>([&]<class N>() { N::forward(c); });
   }
@@ -175,6 +177,7 @@ class model {
 
   /// Back-propagates `output_gradient` (Batch rows of output_size) into gradients().
   void backward(std::span<const Scalar> output_gradient) {
+    const detail::denormals_flushed flushed;
     zero_gradients();
     std::ranges::copy(output_gradient, context().template grad<output_node>());
     backward_from_output<false>();
@@ -193,6 +196,7 @@ class model {
   template <class Loss>
   double compute_gradients(const Loss&, std::size_t count = Batch) {
     const training_scope scope(*this);  // dropout's mask: that of step step_ + 1, drawn from the model's seed
+    const detail::denormals_flushed flushed;
     forward();
     zero_gradients();
     const double total = Loss::evaluate(context(), targets(), count, true);
@@ -203,6 +207,7 @@ class model {
   /// One optimizer update of every parameter from gradients(): the second half of a training step.
   template <class Optimizer>
   void update(const Optimizer& optimizer) {
+    const detail::denormals_flushed flushed;
     optimizer.update(params(), param_grads(), state(), parameter_count, ++step_);
   }
 
