@@ -152,8 +152,7 @@ class model {
   /// Runs the forward pass on input(), as evaluate and predict do (dropout is the identity).
   void forward() {
     const detail::denormals_flushed flushed;  // every pass and update: a subnormal is 0 (denormals.hpp)
-    const auto c = context();
-    detail::for_each_type<typename plan::computed>([&]<class N>() { N::forward(c); });
+    forward_pass();
   }
 
   /// Runs the forward pass as the next training step will (dropout active, with that step's mask).
@@ -197,7 +196,7 @@ class model {
   double compute_gradients(const Loss&, std::size_t count = Batch) {
     const training_scope scope(*this);  // dropout's mask: that of step step_ + 1, drawn from the model's seed
     const detail::denormals_flushed flushed;
-    forward();
+    forward_pass();
     zero_gradients();
     const double total = Loss::evaluate(context(), targets(), count, true);
     backward_from_output<Loss::template folds_output<plan>>();
@@ -267,6 +266,12 @@ class model {
   void zero_gradients() {
     std::fill_n(param_grads(), parameter_count, Scalar(0));
     std::fill_n(params() + grads_at, plan::grad_size, Scalar(0));
+  }
+
+  // The forward pass alone, for callers that have set the floating-point mode already.
+  void forward_pass() {
+    const auto c = context();
+    detail::for_each_type<typename plan::computed>([&]<class N>() { N::forward(c); });
   }
 
   // SkipOutput: the loss already wrote the gradient of the output's logit (it folded into the output node).
