@@ -138,6 +138,16 @@ std::variant<common_options, int> parse(int argc, char** argv, const command_lin
       ->check(CLI::IsMember({"stop", "skip"}));
   app.add_flag("--no-shuffle", o.no_shuffle,
                "keep the training data's order, e.g. to compare step by step with another framework");
+  auto* data_parallel =
+      app.add_flag("--data-parallel", o.data_parallel,
+                   "under mpirun: each rank trains on its share of the training rows, their gradients summed every "
+                   "step (one MPI_Allreduce); rank 0 prints and writes the report, rank K writes OUT/rank_K");
+  app.add_option("--sync-every", o.sync_every,
+                 "with --data-parallel: local SGD instead, each rank stepping on its own gradients and the ranks "
+                 "averaging weights and Adam's moments every K steps")
+      ->type_name("K")
+      ->check(CLI::Range(std::size_t{1}, std::size_t{1'000'000'000}))
+      ->needs(data_parallel);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -197,6 +207,23 @@ std::variant<common_options, int> parse(int argc, char** argv, const command_lin
     std::fprintf(stderr, "%s: --load and --resume exclude each other (a checkpoint holds the weights)\n",
                  line.name.c_str());
     return 2;
+  }
+  if (o.data_parallel) {
+#if !CTGRAPH_MPI
+    std::fprintf(stderr, "%s: --data-parallel: this build has no MPI (install libopenmpi-dev and reconfigure)\n",
+                 line.name.c_str());
+    return 2;
+#endif
+    // One model trained by every rank: a sweep's seeds are separate runs, and the ranks would write the
+    // same checkpoint folder.
+    const char* other = !o.seeds.empty()         ? "--seeds"
+                        : !o.checkpoint.empty()  ? "--checkpoint"
+                        : !o.resume.empty()      ? "--resume"
+                                                 : nullptr;
+    if (other) {
+      std::fprintf(stderr, "%s: --data-parallel and %s exclude each other\n", line.name.c_str(), other);
+      return 2;
+    }
   }
   if (!o.seeds.empty()) {  // a sweep: its folder now, each seed's paths when that seed starts
     try {

@@ -30,6 +30,11 @@ struct common_options {
   std::vector<std::uint64_t> seeds;
   unsigned jobs = 1;
   bool in_sweep = false;  // this run is one seed of a sweep: its results also go to summary.tsv
+  // --data-parallel under mpirun: each rank trains on its shard of the training rows (data_parallel.hpp);
+  // --sync-every K: local SGD, the ranks' models averaged every K steps (0: gradients summed every step).
+  bool data_parallel = false;
+  std::size_t sync_every = 0;
+  int rank = 0, ranks = 1;  // set by run under --data-parallel
 };
 
 /// What a program's command line offers, and its defaults.

@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "common/data_parallel.hpp"
 #include "common/options.hpp"
 
 namespace program {
@@ -45,6 +46,7 @@ void save_if_asked(const Model& net, const common_options& o) {
 /// ctgraph::fit with the command line's --checkpoint, --resume and --on-divergence. A SIGINT or SIGTERM
 /// stops it after the current step: the checkpoint (or else the --save file) is written, the program says
 /// where, and exit_now{130 or 143} ends it. A second signal ends the process at once, writing nothing.
+/// With --data-parallel, each rank of the mpirun trains on its shard (data_parallel.hpp).
 template <class Model, class Loss, class Optimizer, class Metric = ctgraph::no_metric,
           class Progress = ctgraph::no_progress>
 std::vector<ctgraph::epoch_stats> fit(Model& net, const common_options& o, const Loss& loss, const Optimizer& optimizer,
@@ -59,6 +61,8 @@ std::vector<ctgraph::epoch_stats> fit(Model& net, const common_options& o, const
                 Model::batch_size, ctgraph::step_grains<Model>, ctgraph::step_grains<Model> > 1 ? "s" : "", used,
                 used > 1 ? "s" : "");
   if (!o.resume.empty()) std::printf("Resuming from %s\n", ctgraph::checkpoint_file(o.resume).string().c_str());
+  if (o.data_parallel)
+    return fit_data_parallel(net, o, loss, optimizer, data, options, metric, std::forward<Progress>(progress));
   const ctgraph::stop_on_signals guard;  // also while the --save file is written below: a second signal ends it
   try {
     return ctgraph::fit(net, loss, optimizer, data, options, metric, std::forward<Progress>(progress));

@@ -1,5 +1,5 @@
-// The ranks of an mpirun, for a sweep to spread its seeds over (sweep.cpp, the one file that
-// includes this): with MPI (CTGRAPH_MPI=1, meson found it) and started by mpirun, this
+// The ranks of an mpirun, for a sweep to spread its seeds over and for --data-parallel's
+// ranks (sweep.cpp, the one file that includes this): with MPI (CTGRAPH_MPI=1, meson found it) and started by mpirun, this
 // process's rank among them; else rank 0 of 1.
 #pragma once
 
@@ -36,6 +36,8 @@ class rank_group {
   }
   int rank() const { return rank_; }
   int size() const { return size_; }
+  /// Whether mpirun (or another MPI launcher) started this process, and MPI is initialised.
+  bool started() const { return started_; }
 
   /// Every rank's text, in rank order, on rank 0; nothing on the others.
   std::vector<std::string> gather(const std::string& mine) const {

@@ -416,10 +416,38 @@ int sweep(const common_options& o, program_body body) {
 
 }  // namespace
 
+namespace {
+// --data-parallel: the body on every rank of the mpirun (program::fit shards its rows); rank 0 alone
+// prints and writes --out and --save, rank K writes its report to OUT/rank_K.
+int run_data_parallel(common_options o, program_body body) {
+  const rank_group ranks;
+  if (!ranks.started()) {
+    std::fprintf(stderr, "%s: --data-parallel: not started by mpirun (e.g. mpirun -n 2 %s --data-parallel)\n",
+                 o.name.c_str(), o.name.c_str());
+    return 2;
+  }
+  o.rank = ranks.rank(), o.ranks = ranks.size();
+  if (o.rank > 0) {
+    if (!std::freopen("/dev/null", "w", stdout)) return 1;
+    o.out = o.out / ("rank_" + std::to_string(o.rank));
+    o.save.clear();
+    if (const int code = check_paths(o)) return code;
+  } else {
+    std::printf("data-parallel over %d ranks: %s\n", o.ranks,
+                o.sync_every == 0 ? "gradients summed every step"
+                                  : ("weights averaged every " + std::to_string(o.sync_every) + " steps").c_str());
+  }
+  const int code = run_body(body, o);
+  std::fflush(stdout);
+  return code;
+}
+}  // namespace
+
 int run(int argc, char** argv, const command_line& line, program_body body) {
   const auto parsed = parse(argc, argv, line);
   if (const int* code = std::get_if<int>(&parsed)) return *code;
   const auto& options = std::get<common_options>(parsed);
+  if (options.data_parallel) return run_data_parallel(options, body);
   if (options.seeds.empty()) return run_body(body, options);
   return sweep(options, body);
 }

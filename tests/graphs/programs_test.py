@@ -15,6 +15,8 @@
                 bad values exit 2
   seeds_mpi     (a build with MPI) mpirun -n 2 spreads a sweep's seeds over the ranks; rank 0 prints the
                 report of the same sweep run without mpirun
+  data_parallel (a build with MPI) mpirun -n 2 golden_feature --data-parallel, with and without --sync-every:
+                the ranks end with the same model and it learns; without mpirun, or with --checkpoint, exit 2
 
 Usage: programs_test.py BUILD_DIR TEST [...]   (TEST: reproducible, ..., seeds_mpi)
 """
@@ -311,12 +313,39 @@ def seeds_mpi(build, tmp):
           "the count is printed once, and is the sweep's without mpirun")
 
 
+def data_parallel(build, tmp):
+    program = os.path.join(build, "graphs", "golden_feature")
+    args = QUICK["golden_feature"] + ["--data-parallel"]
+    env = dict(os.environ, OMPI_ALLOW_RUN_AS_ROOT="1", OMPI_ALLOW_RUN_AS_ROOT_CONFIRM="1")
+    for extra, says in [([], "gradients summed every step"), (["--sync-every", "4"], "weights averaged every 4 steps")]:
+        out = os.path.join(tmp, "dp" + "".join(extra))
+        r = subprocess.run(["mpirun", "--oversubscribe", "-n", "2", program] + args + extra + ["--out", out],
+                           capture_output=True, text=True, env=env, timeout=240)
+        check(r.returncode == 0, f"mpirun -n 2 {' '.join(extra)} exits 0 ({r.stderr.strip()[-300:]})")
+        check(r.stdout.count(f"data-parallel over 2 ranks: {says}") == 1, f"rank 0 alone prints: {says}")
+        reports = [os.path.join(out, "results.tsv"), os.path.join(out, "rank_1", "results.tsv")]
+        if not all(os.path.exists(f) for f in reports):
+            check(False, f"rank 0 writes OUT/results.tsv, rank 1 OUT/rank_1/results.tsv {' '.join(extra)}")
+            continue
+        rows = [dict(line.split("\t")[1:3] for line in open(f).read().splitlines()) for f in reports]
+        # The train rows are each rank's own shard's; the test set is the same on both, and so is the model.
+        for metric in ["test accuracy", "attention on the golden feature"]:
+            check(rows[0][metric] == rows[1][metric], f"{' '.join(extra)} ranks agree on {metric}: {rows[0][metric]}")
+        check(float(rows[0]["test accuracy"]) > 0.95, f"{' '.join(extra)} learns: test accuracy {rows[0]['test accuracy']}")
+    r = run(program, args + ["--out", os.path.join(tmp, "alone")])
+    check(r.returncode == 2 and "not started by mpirun" in r.stderr, f"without mpirun: exit 2, says why ({r.stderr.strip()})")
+    r = run(program, args + ["--checkpoint", os.path.join(tmp, "ck"), "--out", os.path.join(tmp, "ck_out")])
+    check(r.returncode == 2 and "--data-parallel and --checkpoint exclude each other" in r.stderr,
+          f"with --checkpoint: exit 2, says why ({r.stderr.strip()})")
+
+
 def main():
     build, tests = sys.argv[1], sys.argv[2:]
     for test in tests:
         with tempfile.TemporaryDirectory(prefix="ctgraph_programs_") as tmp:
             tests = {"reproducible": reproducible, "resume": resume, "interrupt": interrupt, "second": second,
-                     "seeds": seeds, "seeds_signal": seeds_signal, "seeds_mpi": seeds_mpi, "threads": threads}
+                     "seeds": seeds, "seeds_signal": seeds_signal, "seeds_mpi": seeds_mpi, "threads": threads,
+                     "data_parallel": data_parallel}
             tests[test](build, tmp)
     if failures:
         print(f"{len(failures)} failed")

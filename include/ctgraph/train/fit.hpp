@@ -92,6 +92,13 @@ struct fit_diverged : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+/// Runs between each step's gradients and its update, on every step; the default does nothing.
+/// train/mpi.hpp's policies sum the gradients over MPI ranks there, or average the ranks' models.
+struct no_sync {
+  template <class Model>
+  void after_gradients(Model&, double, std::size_t) {}
+};
+
 /// Reports nothing; the default observer of fit().
 struct no_progress {
   void begin_epoch(std::size_t, std::size_t) {}
@@ -216,9 +223,9 @@ struct row_source {
 };
 
 /// fit's loop over any source of samples (row_source; multi_source for several inputs or outputs).
-template <class Model, class Loss, class Optimizer, class Metric, class Progress, class Source>
+template <class Model, class Loss, class Optimizer, class Metric, class Progress, class Source, class Sync = no_sync>
 std::vector<epoch_stats> fit_loop(Model& net, const Loss& loss, const Optimizer& optimizer, const Source& source,
-                                  const fit_options& options, Progress& progress) {
+                                  const fit_options& options, Progress& progress, Sync&& sync = {}) {
   constexpr std::size_t batch = Model::batch_size;
   constexpr std::size_t y_width = target_width<Loss, Model::output_size>();
   const double per_sample = double(Metric::per_sample(Model::output_size));
@@ -267,6 +274,7 @@ std::vector<epoch_stats> fit_loop(Model& net, const Loss& loss, const Optimizer&
         source.prefetch(order.data() + next, next_count);
       }
       const auto [batch_loss, batch_hits] = step(count);
+      sync.after_gradients(net, batch_loss, count);
       // Checked before the update, so that a NaN never reaches the parameters or Adam's moments.
       if (!std::isfinite(batch_loss) || !detail::all_finite(net.gradients())) {
         if (options.divergence == on_divergence::stop) throw detail::diverged(net, batch_loss, epoch, b + 1, batches);
@@ -305,13 +313,15 @@ std::vector<epoch_stats> fit_loop(Model& net, const Loss& loss, const Optimizer&
 /// on from one (bit for bit as if it had not stopped). While a stop_on_signals lives, a SIGINT or SIGTERM
 /// ends the run after the current step with fit_interrupted (the checkpoint written first, if any).
 /// A graph of several inputs or outputs takes a multi_dataset (train/multi_dataset.hpp) instead.
-template <class Model, class Loss, class Optimizer, class Metric = no_metric, class Progress = no_progress>
+/// `sync` runs between each step's gradients and its update (train/mpi.hpp: data-parallel over MPI ranks).
+template <class Model, class Loss, class Optimizer, class Metric = no_metric, class Progress = no_progress,
+          class Sync = no_sync>
 std::vector<epoch_stats> fit(Model& net, const Loss& loss, const Optimizer& optimizer,
                              const dataset<typename Model::scalar>& data, const fit_options& options = {},
-                             Metric = {}, Progress&& progress = {}) {
+                             Metric = {}, Progress&& progress = {}, Sync&& sync = {}) {
   detail::check_dataset<Model, Loss>(data, "fit");
   return detail::fit_loop<Model, Loss, Optimizer, Metric>(net, loss, optimizer, detail::row_source<Model, Loss>{data},
-                                                           options, progress);
+                                                           options, progress, sync);
 }
 
 struct evaluation {

@@ -133,6 +133,9 @@ class model {
   std::span<Scalar> parameters() { return {params(), parameter_count}; }
   std::span<const Scalar> parameters() const { return {params(), parameter_count}; }
   std::span<const Scalar> gradients() const { return {param_grads(), parameter_count}; }
+  /// gradients() to write, between compute_gradients and update: for a caller that combines
+  /// them across processes first (train/mpi.hpp sums them over MPI ranks).
+  std::span<Scalar> writable_gradients() { return {param_grads(), parameter_count}; }
   /// The batch the next step reads: Batch rows of input_size, row-major.
   std::span<Scalar> input()
     requires(plan::inputs::size == 1)
