@@ -36,6 +36,32 @@ void training_step(benchmark::State& state) {
                                                  benchmark::Counter::kIsIterationInvariantRate);
 }
 
+// The same step cut into grains (train/parallel_step.hpp) on state.range(0) threads: on 1 it shows
+// what the grains cost against the whole batch's step above; on 2, what a second core gains.
+template <class N>
+void training_step_on_threads(benchmark::State& state) {
+  typename N::model net(1);
+  const auto data = N::data();
+  constexpr std::size_t in = N::model::input_size;
+  constexpr std::size_t width = ctgraph::target_width<typename N::loss, N::model::output_size>();
+  const std::size_t batches = std::max<std::size_t>(1, data.size() / N::batch);
+  ctgraph::detail::parallel_step<typename N::model, typename N::loss, ctgraph::no_metric, width> step(
+      net, typename N::loss{}, std::size_t(state.range(0)));
+  std::size_t next = 0;
+  for (auto _ : state) {
+    for (std::size_t r = 0; r < N::batch; ++r) {
+      const std::size_t row = (next * N::batch + r) % data.size();
+      std::copy_n(&data.x(row, 0), in, net.input().data() + r * in);
+      std::copy_n(&data.y(row, 0), width, net.target().data() + r * width);
+    }
+    next = (next + 1) % batches;
+    benchmark::DoNotOptimize(step(N::batch).loss);
+    net.update(N::optimizer);
+  }
+  state.SetItemsProcessed(std::int64_t(state.iterations() * N::batch));
+  state.counters["threads_used"] = double(step.threads());
+}
+
 template <class N>
 void forward_batch1(benchmark::State& state) {
   typename N::model trained(1);
@@ -84,6 +110,15 @@ const bool registered = [] {
   bench::for_each_network([]<class N>() {
     benchmark::RegisterBenchmark((std::string(N::name) + "/train_step/batch:" + std::to_string(N::batch)).c_str(),
                                  training_step<N>);
+    if constexpr (ctgraph::step_grains<typename N::model> > 1)
+      benchmark::RegisterBenchmark((std::string(N::name) + "/train_step/batch:" + std::to_string(N::batch) + "/grains:" +
+                                    std::to_string(ctgraph::step_grains<typename N::model>))
+                                       .c_str(),
+                                   training_step_on_threads<N>)
+          ->ArgName("threads")
+          ->Arg(1)
+          ->Arg(2)
+          ->UseRealTime();
     benchmark::RegisterBenchmark((std::string(N::name) + "/forward/batch:1").c_str(), forward_batch1<N>);
   });
   return true;

@@ -59,7 +59,7 @@ std::optional<std::vector<std::uint64_t>> parse_seed_range(const std::string& te
   return seeds;
 }
 
-// "auto" or 0: the machine's cores; N >= 1: N; nullopt for anything else.
+// --jobs and --threads: "auto" or 0: the machine's cores; N >= 1: N; nullopt for anything else.
 std::optional<unsigned> parse_jobs(const std::string& text) {
   unsigned n = 0;
   if (text != "auto") {
@@ -100,7 +100,7 @@ std::variant<common_options, int> parse(int argc, char** argv, const command_lin
   if (!line.data.empty()) app.add_option("--data", o.data, "the data file to read")->capture_default_str();
   auto* seed = app.add_option("--seed", o.seed, "seed of the data split, the initial weights and the shuffles")
                    ->capture_default_str();
-  std::string seeds, jobs;
+  std::string seeds, jobs, threads;
   auto* seeds_option =
       app.add_option("--seeds", seeds,
                      "a sweep: train each seed of A-B (or the one seed K) as --seed K --out OUT/seed_K would, "
@@ -111,6 +111,12 @@ std::variant<common_options, int> parse(int argc, char** argv, const command_lin
                      "with --seeds: seeds trained at once, each in its own process (0 or auto: one per core)")
           ->type_name("N")
           ->needs(seeds_option);
+  auto* threads_option =
+      app.add_option("--threads", threads,
+                     "threads a training step runs on, its batch cut into grains (at most one thread a grain; "
+                     "0 or auto: one per core); the result is the same, bit for bit, for any N above 1, and "
+                     "within float rounding of one thread's (default 1)")
+          ->type_name("N");
   app.add_option("--out", o.out, "folder for the charts and results.tsv")->capture_default_str();
   app.add_option("--train", o.train, "train on this CSV instead of the generated data; each row: " + line.csv_layout)
       ->check(CLI::ExistingFile);
@@ -167,6 +173,17 @@ std::variant<common_options, int> parse(int argc, char** argv, const command_lin
       return 2;
     }
     o.jobs = *n;
+  }
+  if (threads_option->count() > 0) {
+    const auto n = parse_jobs(threads);
+    if (!n) {
+      std::fprintf(stderr,
+                   "%s: --threads: '%s' is not a number of threads (1, 2, ..., or 0 or auto: one per core)\n"
+                   "Run with --help for the options.\n",
+                   line.name.c_str(), threads.c_str());
+      return 2;
+    }
+    o.threads = *n;
   }
   if (line.two_nets && (!o.load.empty() || !o.save.empty() || !o.checkpoint.empty() || !o.resume.empty()) &&
       (o.model == "both" || o.model == "all")) {

@@ -23,6 +23,7 @@ struct common_options {
   std::filesystem::path checkpoint, resume;  // folders of checkpoint.npz
   bool skip_divergent = false;               // --on-divergence skip
   bool no_shuffle = false;
+  std::size_t threads = 1;  // --threads: a training step's threads (ctgraph::fit_options::threads)
   std::string name;  // the program's, for messages
   // --seeds A-B: a sweep, one run per seed (each as --seed K --out OUT/seed_K), --jobs at a time.
   // Empty: one run of --seed, as without the option.

@@ -53,6 +53,11 @@ std::vector<ctgraph::epoch_stats> fit(Model& net, const common_options& o, const
   options.checkpoint = o.checkpoint;
   options.resume = o.resume;
   options.divergence = o.skip_divergent ? ctgraph::on_divergence::skip_batch : ctgraph::on_divergence::stop;
+  options.threads = o.threads;
+  if (const std::size_t used = ctgraph::training_threads<Model>(o.threads); used < o.threads)
+    std::printf("--threads %zu: a step of batch %zu is %zu grain%s of work: training on %zu thread%s\n", o.threads,
+                Model::batch_size, ctgraph::step_grains<Model>, ctgraph::step_grains<Model> > 1 ? "s" : "", used,
+                used > 1 ? "s" : "");
   if (!o.resume.empty()) std::printf("Resuming from %s\n", ctgraph::checkpoint_file(o.resume).string().c_str());
   const ctgraph::stop_on_signals guard;  // also while the --save file is written below: a second signal ends it
   try {

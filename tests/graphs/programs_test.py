@@ -9,6 +9,10 @@
   seeds         --seeds A-B --jobs N: each seed's line and the findings' counts; a seed of a sweep is the
                 --seed run bit for bit; a failing seed fails the sweep and is named; bad values exit 2
   seeds_signal  a SIGINT to a sweep reaches each worker once: each checkpoints and exits 130, so does the sweep
+  threads       --threads N: golden_feature and attention_column save the same weights, byte for byte, on 2
+                and 3 threads (the result does not depend on N above 1), within rounding of one thread's
+                and learning what it learns; digits_attention (one grain) says it trains on one thread;
+                bad values exit 2
   seeds_mpi     (a build with MPI) mpirun -n 2 spreads a sweep's seeds over the ranks; rank 0 prints the
                 report of the same sweep run without mpirun
 
@@ -255,6 +259,33 @@ def seeds_signal(build, tmp):
     check("the sweep was interrupted by SIGINT" in err, "the sweep says it was interrupted")
 
 
+def threads(build, tmp):
+    for name in ("golden_feature", "attention_column"):
+        program = os.path.join(build, "graphs", name)
+        weights = {}
+        for n in (1, 2, 3):
+            saved = os.path.join(tmp, f"{name}_{n}.npz")
+            r = run(program, QUICK[name] + ["--seed", "3", "--threads", str(n), "--out", os.path.join(tmp, name),
+                                            "--save", saved])
+            check(r.returncode == 0, f"{name} --threads {n} exits 0 ({r.stderr.strip()[-200:]})")
+            weights[n] = np.load(saved) if r.returncode == 0 else None
+        if any(w is None for w in weights.values()):
+            continue
+        check(digest(os.path.join(tmp, f"{name}_2.npz")) == digest(os.path.join(tmp, f"{name}_3.npz")),
+              f"{name}: --threads 2 and --threads 3 save byte-identical weights")
+        # Two epochs of Adam from the same start: the threaded sums round differently, the weights stay close.
+        worst = max(float(np.max(np.abs(weights[2][k] - weights[1][k]))) for k in weights[1].files)
+        check(worst < 2e-3, f"{name}: --threads 2 trains within rounding of one thread (largest difference {worst:.2g})")
+    program = os.path.join(build, "graphs", "digits_attention")
+    r = run(program, QUICK["digits_attention"] + ["--threads", "2", "--out", os.path.join(tmp, "digits")])
+    check(r.returncode == 0 and "is 1 grain of work: training on 1 thread" in r.stdout,
+          "digits_attention --threads 2 trains on one thread, and says so: " + r.stdout[-300:] + r.stderr[-200:])
+    program = os.path.join(build, "graphs", "golden_feature")
+    for bad in ("-1", "two", "1.5"):
+        r = run(program, ["--threads", bad, "--out", os.path.join(tmp, "bad")])
+        check(r.returncode == 2 and "--threads" in r.stderr, f"--threads {bad} exits 2 naming the option")
+
+
 def seeds_mpi(build, tmp):
     program = os.path.join(build, "graphs", "digits_attention")
     args = QUICK["digits_attention"] + ["--seeds", "1-4"]
@@ -285,7 +316,7 @@ def main():
     for test in tests:
         with tempfile.TemporaryDirectory(prefix="ctgraph_programs_") as tmp:
             tests = {"reproducible": reproducible, "resume": resume, "interrupt": interrupt, "second": second,
-                     "seeds": seeds, "seeds_signal": seeds_signal, "seeds_mpi": seeds_mpi}
+                     "seeds": seeds, "seeds_signal": seeds_signal, "seeds_mpi": seeds_mpi, "threads": threads}
             tests[test](build, tmp)
     if failures:
         print(f"{len(failures)} failed")

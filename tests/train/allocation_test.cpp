@@ -155,3 +155,13 @@ TEST_CASE("allocation: fit's steps on a multi_dataset (two named inputs, two out
   for (std::size_t b = 1; b < size; ++b) CHECK(counts[b] == counts[0]);
   CHECK(std::isfinite(history.back().loss));
 }
+
+TEST_CASE("allocation: fit's steps on 2 threads allocate nothing within an epoch (the threads start with fit)") {
+  ctgraph::model<golden_feature::graph_type, golden_feature::batch> net(1);
+  const auto data = golden_feature::make_data(golden_feature::batch * 12, 2);
+  std::size_t counts[64] = {}, size = 0;
+  ctgraph::fit(net, ctgraph::binary_crossentropy{}, ctgraph::keras_adam(0.003), data, {.epochs = 1, .threads = 2},
+               ctgraph::binary_accuracy{}, allocation_log{counts, &size});
+  REQUIRE(size == 12);
+  for (std::size_t b = 1; b < size; ++b) CHECK(counts[b] == counts[0]);
+}

@@ -179,6 +179,7 @@ struct context {
   scalar* grads;
   bool training = false;    // in a training step (dropout is active), not in evaluate or predict
   std::uint64_t noise = 0;  // the step's random stream (detail::step_noise): the same in forward and backward
+  std::size_t first_row = 0;  // the batch's row that row 0 here is (not 0 in a grain of a threaded step)
 
   template <class N>
   scalar* value() const {

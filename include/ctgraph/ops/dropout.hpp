@@ -2,8 +2,9 @@
 // outside one (evaluate, predict):       y = x
 // backward: dx_i = g_i m_i / (1 - Rate) (g_i outside a training step)
 // u_i is counter-based (detail::uniform_at): a function of the model's seed, the optimizer step, the
-// dropout's position among the graph's dropouts and i. Forward and backward draw the same mask without
-// storing it, the same seed gives the same masks, and a step allocates nothing.
+// dropout's position among the graph's dropouts and i (counted over the whole batch). Forward and
+// backward draw the same mask without storing it, the same seed gives the same masks, and a step
+// allocates nothing.
 #pragma once
 
 #include "ctgraph/detail/random.hpp"
@@ -37,7 +38,9 @@ struct dropout_node {
     // Each dropout of a graph draws its own stream: its index among them, in data-flow order.
     constexpr std::size_t stream =
         detail::index_of<typename detail::filter<typename Ctx::plan::nodes, detail::is_random>::type, dropout_node>::value;
-    return detail::uniform_at(c.noise, stream, i) >= Rate ? S(1.0 / (1.0 - Rate)) : S(0);
+    // Counted from the whole batch's first row, so that a grain of a threaded step draws its rows' mask.
+    constexpr std::size_t row = is_batched<dropout_node> ? shape::size : 0;
+    return detail::uniform_at(c.noise, stream, c.first_row * row + i) >= Rate ? S(1.0 / (1.0 - Rate)) : S(0);
   }
   template <class Ctx>
   static auto at(const Ctx& c, std::size_t i) {

@@ -24,6 +24,7 @@
 #include "ctgraph/train/interrupt.hpp"
 #include "ctgraph/ops/outputs.hpp"
 #include "ctgraph/train/metrics.hpp"
+#include "ctgraph/train/parallel_step.hpp"
 
 namespace ctgraph {
 
@@ -79,6 +80,10 @@ struct fit_options {
   std::filesystem::path checkpoint{};  // a folder: checkpoint.npz written there after every epoch, atomically
   std::filesystem::path resume{};      // a folder holding a checkpoint: go on from it to `epochs`
   on_divergence divergence = on_divergence::stop;
+  // Threads a step runs on: its batch cut into grains (train/parallel_step.hpp), at most one thread a
+  // grain (training_threads<Model>). Bit-identical for every count above one, and within float
+  // rounding of one thread.
+  std::size_t threads = 1;
 };
 
 /// Thrown by fit() when a loss or gradient is not finite (with on_divergence::stop); the model keeps the
@@ -230,6 +235,7 @@ std::vector<epoch_stats> fit_loop(Model& net, const Loss& loss, const Optimizer&
     std::iota(state.order.begin(), state.order.end(), std::size_t{0});
   }
   std::vector<std::size_t>& order = state.order;
+  detail::training_step<Model, Loss, Metric, y_width> step(net, loss, options.threads);  // threads start here
   const auto save = [&] {
     state.rng = rng.state();
     save_checkpoint(net, state, options.checkpoint);
@@ -260,7 +266,7 @@ std::vector<epoch_stats> fit_loop(Model& net, const Loss& loss, const Optimizer&
         const std::size_t next = first + batch, next_count = std::min(batch, n - next);
         source.prefetch(order.data() + next, next_count);
       }
-      const double batch_loss = net.compute_gradients(loss, count);
+      const auto [batch_loss, batch_hits] = step(count);
       // Checked before the update, so that a NaN never reaches the parameters or Adam's moments.
       if (!std::isfinite(batch_loss) || !detail::all_finite(net.gradients())) {
         if (options.divergence == on_divergence::stop) throw detail::diverged(net, batch_loss, epoch, b + 1, batches);
@@ -268,7 +274,7 @@ std::vector<epoch_stats> fit_loop(Model& net, const Loss& loss, const Optimizer&
       } else {
         net.update(optimizer);
         state.loss_sum += batch_loss;
-        state.hits += Metric::hits(net.output().data(), net.target().data(), count, Model::output_size, y_width);
+        state.hits += batch_hits;
         state.seen += count;
       }
       state.batches_done = b + 1;

@@ -57,6 +57,9 @@ constexpr std::size_t input_index(std::string_view name) {
   }(static_cast<Inputs*>(nullptr), name);
 }
 
+template <class Model, class Loss, class Metric, std::size_t TargetWidth>
+class parallel_step;  // train/parallel_step.hpp: a step's batch cut into grains, computed by several threads
+
 }  // namespace detail
 
 /// OpenBLAS' thread count is the process's, not a model's: the library leaves it as the caller set it
@@ -258,7 +261,9 @@ class model {
   // hand out only spans of const.
   detail::context<plan> view() const {
     auto* base = const_cast<Scalar*>(memory_.data());
-    return {base, base + parameter_count, base + values_at, base + grads_at, training_, detail::step_noise(seed_, step_)};
+    auto* weights = shared_params_ ? const_cast<Scalar*>(shared_params_) : base;
+    return {weights,   base + parameter_count, base + values_at, base + grads_at,
+            training_, detail::step_noise(seed_, step_), first_row_};
   }
 
   Scalar* params() const { return const_cast<Scalar*>(memory_.data()); }
@@ -294,9 +299,17 @@ class model {
     ~training_scope() { m.training_ = false; }
   };
 
+  // A grain of a threaded step is a model of its own, of fewer rows, that computes rows
+  // [first_row_, first_row_ + Batch) of the whole batch with the whole model's parameters (read
+  // in place: shared_params_), seed and step.
+  template <class M, class L, class Metric, std::size_t TargetWidth>
+  friend class detail::parallel_step;
+
   detail::aligned_buffer<Scalar> memory_;
   std::uint64_t seed_ = 0;
   std::uint64_t step_ = 0;
+  const Scalar* shared_params_ = nullptr;  // a grain's: the whole model's parameters; else its own
+  std::size_t first_row_ = 0;              // where row 0 is in the batch (dropout's mask is the whole batch's)
   bool training_ = false;
 };
 

@@ -49,7 +49,7 @@ struct weighted_sum {
     using sub_plan = detail::plan_with_output<typename Ctx::plan, std::conditional_t<First,
         typename Ctx::plan::graph::first, typename Ctx::plan::graph::second>>;
     using sub_output = typename sub_plan::graph;
-    const detail::context<sub_plan> sub{c.params, c.param_grads, c.values, c.grads, c.training, c.noise};
+    const detail::context<sub_plan> sub{c.params, c.param_grads, c.values, c.grads, c.training, c.noise, c.first_row};
     const double total = Loss::evaluate(sub, target, count, with_gradient);
     if (with_gradient) {
       using written = typename detail::written_gradient<Loss, sub_plan, sub_output>::type;
