@@ -5,15 +5,21 @@
 #   (a) as is: the correct twin must compile;
 #   (b) with -DEXPECT_ERROR: the compile must fail, and its output must
 #       contain <text> (a fixed string, not a pattern).
-#   (c) exactly one error: a mistake that cascades into follow-on errors fails.
+#   (c) exactly one error: a mistake that cascades into follow-on errors fails;
+#   (d) no line of the output longer than 400 characters: the first such line is
+#       printed, cut to 300 characters. (The long lines are context lines that spell
+#       out a graph's type: the library keeps the types users see short.)
+#       A file with a line `// known-wide: <why>` is reported WIDE instead of failed:
+#       the few cases not yet shortened say so, and why, in the file itself.
 # On success one line is printed with the size of the error output and its
-# longest line (lines past 400 characters, the graph's types in context lines,
-# are flagged, not failed: shortening them is not done yet).
+# longest line.
 # Paths are used as given: nothing here depends on the working directory.
 set -u
 
 # An error output longer than this is flagged in the success line.
 readonly long_error_lines=40
+# A line of the output longer than this fails the case.
+readonly max_line_chars=400
 
 usage() {
   echo "usage: check.sh FILE -- COMPILER [ARGS...]" >&2
@@ -80,5 +86,13 @@ if ((errors != 1)); then
 fi
 notes=""
 ((lines > long_error_lines)) && notes+="; LONG: more than $long_error_lines lines"
-((longest > 400)) && notes+="; WIDE: a line of $longest characters"
+if ((longest > max_line_chars)); then
+  known_wide=$(sed -n 's|^[[:space:]]*// known-wide:[[:space:]]*||p' -- "$file" | head -n 1)
+  if [[ -z $known_wide ]]; then
+    echo "FAIL: $name: a line of $longest characters (at most $max_line_chars); the first such line, cut to 300:"
+    awk -v max="$max_line_chars" 'length($0) > max { print NR ": " substr($0, 1, 300); exit }' "$log"
+    exit 1
+  fi
+  notes+="; WIDE (known: $known_wide): a line of $longest characters"
+fi
 echo "ok: $name (error: $lines lines, $chars characters, longest line $longest$notes)"

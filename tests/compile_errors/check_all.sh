@@ -2,7 +2,7 @@
 # Every compile-fail case with one compiler:  check_all.sh -- COMPILER [ARGS...] -- FILE...
 #
 # Each FILE is checked by check.sh (its twin compiles; with -DEXPECT_ERROR exactly one error,
-# with the `// expect:` text; lines over 400 characters are flagged). ctgraph.hpp is parsed once, into a
+# with the `// expect:` text; no line over 400 characters). ctgraph.hpp is parsed once, into a
 # precompiled header the cases share (nine tenths of each check was parsing it); the cases
 # then run as many at a time as the machine has cores. One line per case; a failing case
 # prints its whole report. Exit 1 if any case fails.

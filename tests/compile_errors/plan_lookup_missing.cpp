@@ -1,5 +1,6 @@
 // Mistake (inside the library): looking up the buffer of a node the plan does not hold. index_of
 // gives the list's size for it, whose offset is where the next region begins: a compile error instead.
+// known-wide: param_offset's context spells out the plan and the missing param_node (an internal check)
 // expect: a node the plan does not hold was looked up
 #include <ctgraph/ctgraph.hpp>
 

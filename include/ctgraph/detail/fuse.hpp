@@ -67,9 +67,10 @@ template <class N>
 struct fuse_output {
   using type = fuse_t<N>;
 };
-template <class Kind, class Owner, class E>
-struct fuse_output<layer_node<Kind, Owner, E>> {
-  using type = layer_node<Kind, Owner, typename fuse_output<E>::type>;
+template <class N>
+  requires is_layer<N>::value
+struct fuse_output<N> {
+  using type = layer_node<typename N::kind, typename N::owner, typename fuse_output<typename N::inner>::type>;
 };
 template <class A>
 struct fuse_output<unary_node<sigmoid_op, A>> {
@@ -95,8 +96,9 @@ template <class N>
 struct sigmoid_logit {
   using type = void;
 };
-template <class Kind, class Owner, class E>
-struct sigmoid_logit<layer_node<Kind, Owner, E>> : sigmoid_logit<E> {};
+template <class N>
+  requires is_layer<N>::value
+struct sigmoid_logit<N> : sigmoid_logit<typename N::inner> {};
 template <class A>
 struct sigmoid_logit<unary_node<sigmoid_op, A>> {
   using type = A;

@@ -144,19 +144,21 @@ struct plan {
   static constexpr std::size_t value_size = value_offsets.back();
   static constexpr std::size_t grad_size = grad_offsets.back();
 
-  /// N's place in List. A node the list does not hold is a compile error here: its index would be the
-  /// list's size, whose offset is the end of the region, where the next region's buffers begin.
-  template <class List, class N>
-  static constexpr std::size_t position() {
-    static_assert(contains<List, N>, "ctgraph: internal: a node the plan does not hold was looked up");
-    return index_of<List, N>::value;
+  /// N's place in a list, given as whether the list holds N and its index there. A node the list does
+  /// not hold is a compile error here: its index would be the list's size, whose offset is the end of
+  /// the region, where the next region's buffers begin. (Not the list itself: the message would spell it.)
+  template <bool Held>
+  static constexpr std::size_t position(std::size_t index) {
+    static_assert(Held, "ctgraph: internal: a node the plan does not hold was looked up");
+    return index;
   }
   template <class N>
-  static constexpr std::size_t param_offset = param_offsets[position<params, N>()];
+  static constexpr std::size_t param_offset = param_offsets[position<contains<params, N>>(index_of<params, N>::value)];
   template <class N>
-  static constexpr std::size_t value_offset = value_offsets[position<stored, N>()];
+  static constexpr std::size_t value_offset = value_offsets[position<contains<stored, N>>(index_of<stored, N>::value)];
   template <class N>
-  static constexpr std::size_t grad_offset = grad_offsets[position<with_grad, N>()];
+  static constexpr std::size_t grad_offset =
+      grad_offsets[position<contains<with_grad, N>>(index_of<with_grad, N>::value)];
 };
 
 /// What a node's forward and backward see: where every node's value and gradient is.

@@ -21,12 +21,19 @@ struct softmax_t {
   template <node A> constexpr auto operator()(A a) const { return ctgraph::softmax(a); }
 };
 
+// The common ones are types of their own: a layer's type names its activation, and relu_t is
+// shorter to read in a compiler's message than elementwise_t<relu_op>.
+struct relu_t : elementwise_t<relu_op> {};
+struct tanh_t : elementwise_t<tanh_op> {};
+struct sigmoid_t : elementwise_t<sigmoid_op> {};
+struct gelu_t : elementwise_t<gelu_op> {};
+
 inline constexpr linear_t linear{};
-inline constexpr elementwise_t<relu_op> relu{};
-inline constexpr elementwise_t<tanh_op> tanh{};
-inline constexpr elementwise_t<sigmoid_op> sigmoid{};
+inline constexpr relu_t relu{};
+inline constexpr tanh_t tanh{};
+inline constexpr sigmoid_t sigmoid{};
 inline constexpr softmax_t softmax{};
-inline constexpr elementwise_t<gelu_op> gelu{};
+inline constexpr gelu_t gelu{};
 inline constexpr elementwise_t<leaky_relu_op<0.01>> leaky_relu{};
 inline constexpr elementwise_t<softplus_op> softplus{};
 

@@ -44,6 +44,12 @@ struct random_uniform {
 /// U(-l, l), l = sqrt(6 / (fan_in + fan_out)) (Keras' kernel default).
 struct glorot_uniform {
   static constexpr std::string_view name = "glorot_uniform";
+  /// param() asks this of the shape it is given, so that the mistake is reported where it is made.
+  template <class Shape>
+  static constexpr bool accepts() {
+    static_assert(Shape::rank == 2, "ctgraph: glorot_uniform initialises a kernel [in, out]");
+    return Shape::rank == 2;
+  }
   template <class Shape, class S>
   static void fill(S* p, random_engine& rng) {
     static_assert(Shape::rank == 2, "ctgraph: glorot_uniform initialises a kernel [in, out]");

@@ -103,22 +103,34 @@ struct check_broadcast<div_op, A, B> {
   static constexpr bool ok = broadcastable<A, B>();
 };
 
-template <class Op, class A, class B>
+// The operators ask check_broadcast themselves: the error's context is then the user's
+// expression alone, not also a helper spelling out both operands' types.
+template <class Op, class A, class B, bool Broadcasts>
 constexpr auto make_binary() {
-  if constexpr (check_broadcast<Op, typename A::shape, typename B::shape>::ok)
+  if constexpr (Broadcasts)
     return binary_node<Op, A, B>{};
   else
-    return A{};  // the static_assert above has spoken; stop here without a cascade
+    return A{};  // the static_assert has spoken; stop here without a cascade
 }
+template <class Op, class A, class B>
+using broadcast_check = check_broadcast<Op, typename A::shape, typename B::shape>;
 }  // namespace detail
 
 /// Element-wise sum, with broadcasting.
-template <node A, node B> constexpr auto operator+(A, B) { return detail::make_binary<add_op, A, B>(); }
+template <node A, node B> constexpr auto operator+(A, B) {
+  return detail::make_binary<add_op, A, B, detail::broadcast_check<add_op, A, B>::ok>();
+}
 /// Element-wise difference, with broadcasting.
-template <node A, node B> constexpr auto operator-(A, B) { return detail::make_binary<sub_op, A, B>(); }
+template <node A, node B> constexpr auto operator-(A, B) {
+  return detail::make_binary<sub_op, A, B, detail::broadcast_check<sub_op, A, B>::ok>();
+}
 /// Element-wise product, with broadcasting (Keras' Multiply).
-template <node A, node B> constexpr auto operator*(A, B) { return detail::make_binary<mul_op, A, B>(); }
+template <node A, node B> constexpr auto operator*(A, B) {
+  return detail::make_binary<mul_op, A, B, detail::broadcast_check<mul_op, A, B>::ok>();
+}
 /// Element-wise quotient, with broadcasting.
-template <node A, node B> constexpr auto operator/(A, B) { return detail::make_binary<div_op, A, B>(); }
+template <node A, node B> constexpr auto operator/(A, B) {
+  return detail::make_binary<div_op, A, B, detail::broadcast_check<div_op, A, B>::ok>();
+}
 
 }  // namespace ctgraph

@@ -5,6 +5,7 @@
 #include <cstdint>
 
 #include "ctgraph/fixed_string.hpp"
+#include "ctgraph/nn/init.hpp"
 #include "ctgraph/node.hpp"
 
 namespace ctgraph {
@@ -54,7 +55,16 @@ struct param_node {
 template <fixed_string Owner, fixed_string Local, class Shape, class Init>
 constexpr auto param(Init) {
   static_assert(!Owner.empty() && !Local.empty(), "ctgraph: param<owner, name>: a free parameter needs both names");
-  return param_node<named_owner<Owner>, Local, Shape, Init>{};
+  // An initialiser that takes only some shapes says so here, where the parameter is made: the error
+  // then names this call, not the model's initialisation of every parameter (and is not repeated there).
+  if constexpr (requires { Init::template accepts<Shape>(); }) {
+    if constexpr (!Init::template accepts<Shape>())
+      return param_node<named_owner<Owner>, Local, Shape, zeros>{};
+    else
+      return param_node<named_owner<Owner>, Local, Shape, Init>{};
+  } else {
+    return param_node<named_owner<Owner>, Local, Shape, Init>{};
+  }
 }
 
 }  // namespace ctgraph

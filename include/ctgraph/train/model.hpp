@@ -79,7 +79,9 @@ class model {
   using scalar = Scalar;
   using plan = detail::plan<graph, Batch, Scalar>;
   using output_node = typename plan::graph;
-  static_assert(plan::inputs::size == 1 || detail::inputs_named<typename plan::inputs>(),
+  // Conditions are named constants: clang prints a failed condition with its types spelled out.
+  static constexpr bool inputs_distinct = plan::inputs::size == 1 || detail::inputs_named<typename plan::inputs>();
+  static_assert(inputs_distinct,
                 "ctgraph: model: a graph of several inputs must name each one, differently "
                 "(named_input<\"name\", dims...>), and fill them through input<\"name\">()");
   using input_node = typename detail::type_at<0, typename plan::inputs>::type;
@@ -171,7 +173,8 @@ class model {
   template <fixed_string Name>
   std::span<const Scalar> probe() const {
     constexpr std::size_t index = layer_names::find(Name.view());
-    static_assert(index < layer_names::count, "ctgraph: probe<\"name\">: no layer of this graph has that name");
+    constexpr bool found = index < layer_names::count;
+    static_assert(found, "ctgraph: probe<\"name\">: no layer of this graph has that name");
     if constexpr (index < layer_names::count) {
       using layer = typename detail::type_at<index, typename plan::layers>::type;
       return {view().template value<layer>(), plan::template full<layer>::size};

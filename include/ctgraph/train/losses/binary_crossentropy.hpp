@@ -22,7 +22,8 @@ struct binary_crossentropy {
 
   template <class Ctx>
   static double evaluate(const Ctx& c, const typename Ctx::scalar* target, std::size_t count, bool with_gradient) {
-    static_assert(folds_output<typename Ctx::plan>,
+    constexpr bool output_folds = folds_output<typename Ctx::plan>;  // named: clang prints the condition
+    static_assert(output_folds,
                   "ctgraph: binary_crossentropy: the graph must end in a sigmoid (the loss is taken from its logit)");
     if constexpr (folds_output<typename Ctx::plan>) {
       using S = typename Ctx::scalar;

@@ -23,8 +23,9 @@ template <class N>
 struct softmax_logit {
   using type = void;
 };
-template <class Kind, class Owner, class E>
-struct softmax_logit<layer_node<Kind, Owner, E>> : softmax_logit<E> {};
+template <class N>
+  requires is_layer<N>::value
+struct softmax_logit<N> : softmax_logit<typename N::inner> {};
 template <class A>
 struct softmax_logit<softmax_node<0, A>> {
   using type = std::conditional_t<A::shape::rank == 1, A, void>;
@@ -45,7 +46,8 @@ struct categorical_crossentropy {
   template <class Ctx>
   static double evaluate(const Ctx& c, const typename Ctx::scalar* target, std::size_t count, bool with_gradient) {
     // The loss is read from the logit: it needs the softmax at the graph's end (for logits, softmax_cross_entropy).
-    static_assert(folds_output<typename Ctx::plan>,
+    constexpr bool output_folds = folds_output<typename Ctx::plan>;  // named: clang prints the condition
+    static_assert(output_folds,
                   "ctgraph: categorical_crossentropy: the graph must end in a softmax over a vector of classes "
                   "(for an output of logits use softmax_cross_entropy)");
     if constexpr (folds_output<typename Ctx::plan>) {
