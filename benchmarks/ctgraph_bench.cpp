@@ -11,6 +11,18 @@
 
 namespace {
 
+/// Batch `next` of the tutorial's data (wrapping around) into the model's input and targets.
+template <class N, class Data>
+void load_batch(typename N::model& net, const Data& data, std::size_t next) {
+  constexpr std::size_t in = N::model::input_size;
+  constexpr std::size_t width = ctgraph::target_width<typename N::loss, N::model::output_size>();
+  for (std::size_t r = 0; r < N::batch; ++r) {
+    const std::size_t row = (next * N::batch + r) % data.size();
+    std::copy_n(&data.x(row, 0), in, net.input().data() + r * in);
+    std::copy_n(&data.y(row, 0), width, net.target().data() + r * width);
+  }
+}
+
 // Each step trains on the next batch of the tutorial's data, as an epoch does: on one batch repeated
 // a net fits it exactly, its gradients and Adam's moments decay towards float's subnormal range, and
 // the step measures that instead.
@@ -18,16 +30,10 @@ template <class N>
 void training_step(benchmark::State& state) {
   typename N::model net(1);
   const auto data = N::data();
-  constexpr std::size_t in = N::model::input_size;
-  constexpr std::size_t width = ctgraph::target_width<typename N::loss, N::model::output_size>();
   const std::size_t batches = std::max<std::size_t>(1, data.size() / N::batch);
   std::size_t next = 0;
   for (auto _ : state) {
-    for (std::size_t r = 0; r < N::batch; ++r) {
-      const std::size_t row = (next * N::batch + r) % data.size();
-      std::copy_n(&data.x(row, 0), in, net.input().data() + r * in);
-      std::copy_n(&data.y(row, 0), width, net.target().data() + r * width);
-    }
+    load_batch<N>(net, data, next);
     next = (next + 1) % batches;
     benchmark::DoNotOptimize(net.train_step(typename N::loss{}, N::optimizer));
   }
@@ -42,18 +48,13 @@ template <class N>
 void training_step_on_threads(benchmark::State& state) {
   typename N::model net(1);
   const auto data = N::data();
-  constexpr std::size_t in = N::model::input_size;
   constexpr std::size_t width = ctgraph::target_width<typename N::loss, N::model::output_size>();
   const std::size_t batches = std::max<std::size_t>(1, data.size() / N::batch);
   ctgraph::detail::parallel_step<typename N::model, typename N::loss, ctgraph::no_metric, width> step(
       net, typename N::loss{}, std::size_t(state.range(0)));
   std::size_t next = 0;
   for (auto _ : state) {
-    for (std::size_t r = 0; r < N::batch; ++r) {
-      const std::size_t row = (next * N::batch + r) % data.size();
-      std::copy_n(&data.x(row, 0), in, net.input().data() + r * in);
-      std::copy_n(&data.y(row, 0), width, net.target().data() + r * width);
-    }
+    load_batch<N>(net, data, next);
     next = (next + 1) % batches;
     benchmark::DoNotOptimize(step(N::batch).loss);
     net.update(N::optimizer);

@@ -173,28 +173,24 @@ std::variant<common_options, int> parse(int argc, char** argv, const command_lin
     }
     o.seeds = *range;
   }
-  if (jobs_option->count() > 0) {
-    const auto n = parse_jobs(jobs);
+  // --jobs and --threads: a count, or 0/auto for one per core; what is counted names the mistake.
+  const auto count_of = [&](CLI::Option* option, const char* flag, const std::string& text, const char* what,
+                            auto& into) {
+    if (option->count() == 0) return true;
+    const auto n = parse_jobs(text);
     if (!n) {
       std::fprintf(stderr,
-                   "%s: --jobs: '%s' is not a number of processes (1, 2, ..., or 0 or auto: one per core)\n"
+                   "%s: %s: '%s' is not a number of %s (1, 2, ..., or 0 or auto: one per core)\n"
                    "Run with --help for the options.\n",
-                   line.name.c_str(), jobs.c_str());
-      return 2;
+                   line.name.c_str(), flag, text.c_str(), what);
+      return false;
     }
-    o.jobs = *n;
-  }
-  if (threads_option->count() > 0) {
-    const auto n = parse_jobs(threads);
-    if (!n) {
-      std::fprintf(stderr,
-                   "%s: --threads: '%s' is not a number of threads (1, 2, ..., or 0 or auto: one per core)\n"
-                   "Run with --help for the options.\n",
-                   line.name.c_str(), threads.c_str());
-      return 2;
-    }
-    o.threads = *n;
-  }
+    into = *n;
+    return true;
+  };
+  if (!count_of(jobs_option, "--jobs", jobs, "processes", o.jobs) ||
+      !count_of(threads_option, "--threads", threads, "threads", o.threads))
+    return 2;
   if (line.two_nets && (!o.load.empty() || !o.save.empty() || !o.checkpoint.empty() || !o.resume.empty()) &&
       (o.model == "both" || o.model == "all")) {
     std::fprintf(stderr,
