@@ -50,14 +50,15 @@ void training_step_on_threads(benchmark::State& state) {
   const auto data = N::data();
   constexpr std::size_t width = ctgraph::target_width<typename N::loss, N::model::output_size>();
   const std::size_t batches = std::max<std::size_t>(1, data.size() / N::batch);
-  ctgraph::detail::parallel_step<typename N::model, typename N::loss, ctgraph::no_metric, width> step(
-      net, typename N::loss{}, std::size_t(state.range(0)));
+  ctgraph::detail::parallel_step<typename N::model, typename N::loss, std::remove_const_t<decltype(N::optimizer)>,
+                                 ctgraph::no_metric, width>
+      step(net, typename N::loss{}, N::optimizer, std::size_t(state.range(0)));
   std::size_t next = 0;
   for (auto _ : state) {
     load_batch<N>(net, data, next);
     next = (next + 1) % batches;
     benchmark::DoNotOptimize(step(N::batch).loss);
-    net.update(N::optimizer);
+    step.update();
   }
   state.SetItemsProcessed(std::int64_t(state.iterations() * N::batch));
   state.counters["threads_used"] = double(step.threads());

@@ -53,7 +53,10 @@ std::vector<double> step_gradient(std::size_t threads, std::size_t count, double
   Model net(7);
   fill_batch(net, 3);
   net.set_steps(5);  // a step other than the first: its dropout mask is that step's
-  detail::training_step<Model, binary_crossentropy, binary_accuracy, 1> step(net, binary_crossentropy{}, threads);
+  const binary_crossentropy loss_function;  // the step keeps references to its loss and optimizer
+  const adam optimizer = keras_adam();
+  detail::training_step<Model, binary_crossentropy, adam, binary_accuracy, 1> step(net, loss_function, optimizer,
+                                                                                  threads);
   REQUIRE(step.threads() == training_threads<Model>(threads));
   const auto result = step(count);
   loss = result.loss, hits = result.hits;
@@ -132,6 +135,51 @@ TEST_CASE("threads: fit on 2, 3 and 4 threads trains the same bits, and what one
   CHECK(losses[1] == doctest::Approx(losses[0]).epsilon(1e-4));
 }
 
+namespace {
+/// Adam without update_range: an optimizer of a user's that fit cannot share out.
+struct whole_adam {
+  adam inner = keras_adam(0.01);
+  template <class S>
+  void update(S* p, const S* g, S* state, std::size_t n, std::uint64_t t) const {
+    inner.update(p, g, state, n, t);
+  }
+};
+}  // namespace
+
+TEST_CASE("threads: the update shared out by parameter ranges is one thread's update, bit for bit") {
+  using m = model<net_type, 128>;
+  const binary_crossentropy loss;  // the steps keep references to their loss and optimizer
+  const adam optimizer = keras_adam(0.01);
+  for (const std::size_t threads : {2u, 3u}) {
+    m shared(7), whole(7);
+    fill_batch(shared, 3);
+    fill_batch(whole, 3);
+    detail::training_step<m, binary_crossentropy, adam, binary_accuracy, 1> by_range(shared, loss, optimizer,
+                                                                                    threads);
+    detail::training_step<m, binary_crossentropy, adam, binary_accuracy, 1> one(whole, loss, optimizer, threads);
+    for (int s = 0; s < 3; ++s) {  // three steps: the moments and the step count carry over
+      by_range(100), one(100);
+      REQUIRE(std::ranges::equal(shared.gradients(), whole.gradients()));
+      by_range.update();
+      whole.update(optimizer);
+    }
+    CHECK(shared.steps() == whole.steps());
+    CHECK(std::ranges::equal(shared.parameters(), whole.parameters()));
+    CHECK(std::ranges::equal(shared.optimizer_state(), whole.optimizer_state()));
+  }
+}
+
+TEST_CASE("threads: an optimizer without update_range trains on threads too, updated by one thread") {
+  const auto data = make_rows<model<net_type, 128>>(128 * 4, 13);
+  std::vector<std::vector<float>> trained;
+  for (const std::size_t threads : {2u, 3u}) {
+    model<net_type, 128> by_range(5), whole(5);
+    fit(by_range, binary_crossentropy{}, keras_adam(0.01), data, {.epochs = 2, .seed = 9, .threads = threads});
+    fit(whole, binary_crossentropy{}, whole_adam{}, data, {.epochs = 2, .seed = 9, .threads = threads});
+    CHECK(std::ranges::equal(by_range.parameters(), whole.parameters()));
+  }
+}
+
 TEST_CASE("threads: golden_feature on 2 threads learns what it learns on one") {
   const auto data = golden_feature::make_data(256 * 8, 1);
   std::vector<double> accuracy;
@@ -150,7 +198,7 @@ TEST_CASE("threads: a graph of several outputs asked for threads says it trains 
   using m = model<std::remove_const_t<decltype(g)>, 128>;
   using loss = weighted_sum<0.5, mean_squared_error, 0.5, categorical_crossentropy>;
   m net(1);
-  CHECK_THROWS_WITH_AS((detail::training_step<m, loss, no_metric, 2>(net, loss{}, 2)),
+  CHECK_THROWS_WITH_AS((detail::training_step<m, loss, adam, no_metric, 2>(net, loss{}, keras_adam(), 2)),
                        doctest::Contains("a graph of several outputs trains on one thread"), std::invalid_argument);
-  CHECK_NOTHROW((detail::training_step<m, loss, no_metric, 2>(net, loss{}, 1)));
+  CHECK_NOTHROW((detail::training_step<m, loss, adam, no_metric, 2>(net, loss{}, keras_adam(), 1)));
 }

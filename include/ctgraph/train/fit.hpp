@@ -242,7 +242,7 @@ std::vector<epoch_stats> fit_loop(Model& net, const Loss& loss, const Optimizer&
     std::iota(state.order.begin(), state.order.end(), std::size_t{0});
   }
   std::vector<std::size_t>& order = state.order;
-  detail::training_step<Model, Loss, Metric, y_width> step(net, loss, options.threads);  // threads start here
+  detail::training_step<Model, Loss, Optimizer, Metric, y_width> step(net, loss, optimizer, options.threads);  // threads start here
   const auto save = [&] {
     state.rng = rng.state();
     save_checkpoint(net, state, options.checkpoint);
@@ -280,7 +280,7 @@ std::vector<epoch_stats> fit_loop(Model& net, const Loss& loss, const Optimizer&
         if (options.divergence == on_divergence::stop) throw detail::diverged(net, batch_loss, epoch, b + 1, batches);
         ++state.skipped;
       } else {
-        net.update(optimizer);
+        step.update();
         state.loss_sum += batch_loss;
         state.hits += batch_hits;
         state.seen += count;

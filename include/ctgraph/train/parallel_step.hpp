@@ -2,7 +2,9 @@
 // grain_rows rows each; each grain's forward and backward passes run in a model of grain_rows rows
 // of its own (a replica: its own values and gradients, reading the whole model's parameters in
 // place), and the grains' gradients, each weighted by its share of the batch's rows, are summed in
-// grain order, every thread summing a range of the parameters.
+// grain order, every thread summing a range of the parameters. The optimizer's update, where it
+// takes each parameter's step from its own gradient and state alone (update_range: Adam, SGD), is
+// shared out by the same ranges.
 //
 // The grains do not depend on the thread count, and neither does the order of the sum: a step
 // gives the same bits on 2, 3 or 8 threads, and the same as one thread within float rounding (one
@@ -62,7 +64,14 @@ struct step_result {
   std::size_t hits = 0;
 };
 
-template <class Model, class Loss, class Metric, std::size_t TargetWidth>
+/// Whether an optimizer updates a range of the parameters on its own (update_range), so that
+/// threads can share out its update; else one thread updates them all.
+template <class Optimizer, class S>
+concept updates_by_range = requires(const Optimizer& o, S* p, const S* g, std::size_t n) {
+  o.update_range(p, g, p, n, std::uint64_t{1}, n, n);
+};
+
+template <class Model, class Loss, class Optimizer, class Metric, std::size_t TargetWidth>
 class parallel_step {
   using scalar = typename Model::scalar;
   using plan = typename Model::plan;
@@ -73,8 +82,8 @@ class parallel_step {
   using replica = model<typename Model::graph, rows, scalar>;
 
  public:
-  parallel_step(Model& net, const Loss& loss, std::size_t threads)
-      : net_(net), loss_(loss), threads_(training_threads<Model>(threads)), start_(threads_), computed_(threads_),
+  parallel_step(Model& net, const Loss& loss, const Optimizer& optimizer, std::size_t threads)
+      : net_(net), loss_(loss), optimizer_(optimizer), threads_(training_threads<Model>(threads)), start_(threads_), computed_(threads_),
         summed_(threads_) {
     if constexpr (is_outputs<typename Model::output_node>)
       throw std::invalid_argument("ctgraph: fit: threads = " + std::to_string(threads) +
@@ -115,6 +124,7 @@ class parallel_step {
   /// gradients() then hold the gradient of the mean loss over them, as one thread's would.
   step_result operator()(std::size_t count) {
     count_ = count;
+    phase_ = phase::gradients;  // published by the barrier
     start_.arrive_and_wait();
     {
       const denormals_flushed flushed;
@@ -123,6 +133,23 @@ class parallel_step {
     step_result out;
     for (std::size_t g = 0; g < grains; ++g) out.loss += loss_of_[g], out.hits += hits_of_[g];
     return out;
+  }
+
+  /// The optimizer's update of every parameter from gradients() (model::update), each thread
+  /// updating its range of them where the optimizer allows it.
+  void update() {
+    if constexpr (updates_by_range<Optimizer, scalar>) {
+      ++net_.step_;
+      phase_ = phase::update;
+      start_.arrive_and_wait();
+      {
+        const denormals_flushed flushed;
+        update_part(0);
+      }
+      summed_.arrive_and_wait();  // every range updated before anything reads the parameters
+    } else {
+      net_.update(optimizer_);
+    }
   }
 
  private:
@@ -135,8 +162,22 @@ class parallel_step {
     for (;;) {
       start_.arrive_and_wait();
       if (stop_.load(std::memory_order_relaxed)) return;
-      work(t);
+      if (phase_ == phase::update) {
+        update_part(t);
+        summed_.arrive_and_wait();
+      } else {
+        work(t);
+      }
     }
+  }
+
+  // Thread t's range of the parameters, in the sum of the grains' gradients and in the update.
+  std::size_t range_begin(std::size_t t) const { return t * parameters / threads_; }
+
+  void update_part(std::size_t t) {
+    if constexpr (updates_by_range<Optimizer, scalar>)
+      optimizer_.update_range(net_.params(), net_.param_grads(), net_.state(), parameters, net_.step_,
+                              range_begin(t), range_begin(t + 1));
   }
 
   // Thread t's part of a step: grains t, t + threads, ...; then its range of the sum.
@@ -154,7 +195,7 @@ class parallel_step {
     }
     computed_.arrive_and_wait();
     // A grain's gradient is of its rows' mean loss; the batch's is the mean over all its rows.
-    const std::size_t lo = t * parameters / threads_, hi = (t + 1) * parameters / threads_;
+    const std::size_t lo = range_begin(t), hi = range_begin(t + 1);
     scalar* sum = net_.param_grads();
     const scalar first_share = share(0);
     const scalar* part = replicas_[0]->param_grads();  // grain 0 always has rows
@@ -185,14 +226,18 @@ class parallel_step {
     std::fill(r.targets() + real * TargetWidth, r.targets() + rows * TargetWidth, scalar(0));
   }
 
+  enum class phase { gradients, update };
+
   Model& net_;
   const Loss& loss_;
+  const Optimizer& optimizer_;
   const std::size_t threads_;
   std::vector<std::unique_ptr<replica>> replicas_;  // one per grain
   std::vector<std::thread> workers_;                // threads 1, 2, ...; the caller is thread 0
   spin_barrier start_, computed_, summed_;
   std::atomic<int> go_{waiting};
   std::atomic<bool> stop_{false};
+  phase phase_ = phase::gradients;
   std::size_t count_ = 0;
   std::array<std::size_t, grains> count_of_{};
   std::array<double, grains> loss_of_{};
@@ -200,12 +245,13 @@ class parallel_step {
 };
 
 /// A step of fit: on the model itself with one thread, else on a parallel_step.
-template <class Model, class Loss, class Metric, std::size_t TargetWidth>
+template <class Model, class Loss, class Optimizer, class Metric, std::size_t TargetWidth>
 class training_step {
  public:
-  training_step(Model& net, const Loss& loss, std::size_t threads) : net_(net), loss_(loss) {
+  training_step(Model& net, const Loss& loss, const Optimizer& optimizer, std::size_t threads)
+      : net_(net), loss_(loss), optimizer_(optimizer) {
     if constexpr (step_grains<Model> > 1)
-      if (training_threads<Model>(threads) > 1) parallel_ = std::make_unique<parallel>(net, loss, threads);
+      if (training_threads<Model>(threads) > 1) parallel_ = std::make_unique<parallel>(net, loss, optimizer, threads);
   }
   std::size_t threads() const {
     if constexpr (step_grains<Model> > 1)
@@ -218,12 +264,19 @@ class training_step {
     const double loss = net_.compute_gradients(loss_, count);
     return {loss, Metric::hits(net_.output().data(), net_.target().data(), count, Model::output_size, TargetWidth)};
   }
+  /// The update of the step just computed (after any sync of its gradients).
+  void update() {
+    if constexpr (step_grains<Model> > 1)
+      if (parallel_) return parallel_->update();
+    net_.update(optimizer_);
+  }
 
  private:
   // Its step (the replica's passes) is compiled only where the model has grains to share out.
-  using parallel = parallel_step<Model, Loss, Metric, TargetWidth>;
+  using parallel = parallel_step<Model, Loss, Optimizer, Metric, TargetWidth>;
   Model& net_;
   const Loss& loss_;
+  const Optimizer& optimizer_;
   std::unique_ptr<parallel> parallel_;
 };
 
