@@ -1,5 +1,4 @@
 // Mistake: training with binary_crossentropy a graph whose output is a linear dense, not a sigmoid.
-// known-wide: g++ prints the model's whole type in the context of its member function (train_step, probe)
 // expect: ctgraph: binary_crossentropy: the graph must end in a sigmoid
 #include <ctgraph/ctgraph.hpp>
 

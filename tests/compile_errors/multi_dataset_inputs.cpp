@@ -1,5 +1,4 @@
 // Mistake: fit on a graph of two inputs with a multi_dataset of one input array.
-// known-wide: fit's context lines spell out the model, the weighted loss and every template argument of fit
 // expect: ctgraph: multi_dataset<inputs, targets>: the number of input arrays must be the graph's number of inputs
 #include <ctgraph/ctgraph.hpp>
 

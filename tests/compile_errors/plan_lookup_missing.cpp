@@ -1,6 +1,8 @@
 // Mistake (inside the library): looking up the buffer of a node the plan does not hold. index_of
 // gives the list's size for it, whose offset is where the next region begins: a compile error instead.
-// known-wide: param_offset's context spells out the plan and the missing param_node (an internal check)
+// known-wide: the context line of plan<graph, ...>::param_offset<node> names the graph and the node (an internal check)
+// (They are what is instantiated: there is no call of short arguments to check at. The static_assert's
+// own line, detail::position<false>, is short.)
 // expect: a node the plan does not hold was looked up
 #include <ctgraph/ctgraph.hpp>
 

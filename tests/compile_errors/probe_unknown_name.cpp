@@ -1,5 +1,4 @@
 // Mistake: probing a layer by a name that no layer of the graph has.
-// known-wide: g++ prints the model's whole type in the context of its member function (train_step, probe)
 // expect: no layer of this graph has that name
 // (not the whole message: clang prints it as a literal, probe<\"name\">)
 #include <ctgraph/ctgraph.hpp>

@@ -66,6 +66,16 @@ inline constexpr bool costly_elementwise = [] {
     return false;
 }();
 
+/// N's place in a list of the plan, given as whether the list holds N and its index there. A node
+/// the list does not hold is a compile error here: its index would be the list's size, whose offset
+/// is the end of the region, where the next region's buffers begin. (Not the list, nor the plan: the
+/// line that names this function would spell them. A free function: a member's would name the plan.)
+template <bool Held>
+constexpr std::size_t position(std::size_t index) {
+  static_assert(Held, "ctgraph: internal: a node the plan does not hold was looked up");
+  return index;
+}
+
 template <class Graph, std::size_t Batch, class Scalar, bool StoreCostly = false>
 struct plan {
   using graph = fused_graph<Graph>;
@@ -144,14 +154,6 @@ struct plan {
   static constexpr std::size_t value_size = value_offsets.back();
   static constexpr std::size_t grad_size = grad_offsets.back();
 
-  /// N's place in a list, given as whether the list holds N and its index there. A node the list does
-  /// not hold is a compile error here: its index would be the list's size, whose offset is the end of
-  /// the region, where the next region's buffers begin. (Not the list itself: the message would spell it.)
-  template <bool Held>
-  static constexpr std::size_t position(std::size_t index) {
-    static_assert(Held, "ctgraph: internal: a node the plan does not hold was looked up");
-    return index;
-  }
   template <class N>
   static constexpr std::size_t param_offset = param_offsets[position<contains<params, N>>(index_of<params, N>::value)];
   template <class N>

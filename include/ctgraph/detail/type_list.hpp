@@ -24,7 +24,7 @@ struct push_back_unique<type_list<Ts...>, T> {
   using type = std::conditional_t<contains<type_list<Ts...>, T>, type_list<Ts...>, type_list<Ts..., T>>;
 };
 
-/// Index of T in List; List::size when absent (plan::position makes that a compile error).
+/// Index of T in List; List::size when absent (detail::position makes that a compile error).
 template <class List, class T>
 struct index_of;
 template <class T>

@@ -18,6 +18,7 @@
 #include <xtensor/xtensor.hpp>
 #include <xtensor/xview.hpp>
 
+#include "ctgraph/detail/call_site_check.hpp"
 #include "ctgraph/detail/random.hpp"
 #include "ctgraph/fixed_string.hpp"
 #include "ctgraph/train/checkpoint.hpp"
@@ -116,6 +117,33 @@ constexpr std::size_t target_width() {
 
 namespace detail {
 
+// fit and evaluate on a dataset: their checks of the graph, made as the data is passed
+// (detail/call_site_check.hpp). A dataset holds one array of inputs and one of targets.
+template <bool OneInput>
+struct graph_of_one_input {
+  static constexpr bool holds = OneInput;
+  constexpr graph_of_one_input() {
+    static_assert(OneInput, "ctgraph: fit, evaluate, predict: a graph of several inputs takes a multi_dataset "
+                            "(one array of rows per named input), not a dataset");
+  }
+};
+template <bool OneOutput>
+struct graph_of_one_output {
+  static constexpr bool holds = OneOutput;
+  constexpr graph_of_one_output() {
+    static_assert(OneOutput, "ctgraph: fit, evaluate: a graph of several outputs takes a multi_dataset (one array "
+                             "of targets per output), not a dataset");
+  }
+};
+template <class Model>
+inline constexpr bool takes_a_dataset = Model::plan::inputs::size == 1 && !is_outputs<typename Model::output_node>;
+/// fit and evaluate's data: a dataset, checked as it is passed; the loss's check last.
+template <class Model, class Loss>
+using checked_dataset = checked_argument<dataset<typename Model::scalar>,
+                                         first_failing_t<graph_of_one_input<Model::plan::inputs::size == 1>,
+                                                         graph_of_one_output<!is_outputs<typename Model::output_node>>,
+                                                         loss_check<Loss, typename Model::plan>>>;
+
 template <class Model, class Loss, class S>
 void check_dataset(const dataset<S>& data, const char* what) {
   constexpr std::size_t targets = target_width<Loss, Model::output_size>();
@@ -145,6 +173,7 @@ void check_dataset(const dataset<S>& data, const char* what) {
 template <std::size_t TargetWidth, class Model, class S>
 void gather(Model& net, const xt::xtensor<S, 2>& x, const xt::xtensor<S, 2>* y, const std::size_t* order,
             std::size_t count) {
+  // fit and evaluate check both at the call (checked_dataset) and do not come here when either fails.
   static_assert(Model::plan::inputs::size == 1, "ctgraph: fit, evaluate, predict: a graph of several inputs takes a "
                                                 "multi_dataset (one array of rows per named input), not a dataset");
   // weighted_sum's targets are blocks (a's rows, then b's), not rows of a data set.
@@ -314,14 +343,20 @@ std::vector<epoch_stats> fit_loop(Model& net, const Loss& loss, const Optimizer&
 /// ends the run after the current step with fit_interrupted (the checkpoint written first, if any).
 /// A graph of several inputs or outputs takes a multi_dataset (train/multi_dataset.hpp) instead.
 /// `sync` runs between each step's gradients and its update (train/mpi.hpp: data-parallel over MPI ranks).
+/// (`data` is checked as it is passed: a graph of one input and one output, and the loss's check of
+/// it; detail/call_site_check.hpp.)
 template <class Model, class Loss, class Optimizer, class Metric = no_metric, class Progress = no_progress,
           class Sync = no_sync>
 std::vector<epoch_stats> fit(Model& net, const Loss& loss, const Optimizer& optimizer,
-                             const dataset<typename Model::scalar>& data, const fit_options& options = {},
-                             Metric = {}, Progress&& progress = {}, Sync&& sync = {}) {
-  detail::check_dataset<Model, Loss>(data, "fit");
-  return detail::fit_loop<Model, Loss, Optimizer, Metric>(net, loss, optimizer, detail::row_source<Model, Loss>{data},
-                                                           options, progress, sync);
+                             detail::checked_dataset<Model, Loss> data, const fit_options& options = {}, Metric = {},
+                             Progress&& progress = {}, Sync&& sync = {}) {
+  if constexpr (detail::takes_a_dataset<Model>) {
+    detail::check_dataset<Model, Loss>(data.value, "fit");
+    return detail::fit_loop<Model, Loss, Optimizer, Metric>(
+        net, loss, optimizer, detail::row_source<Model, Loss>{data.value}, options, progress, sync);
+  } else {
+    return {};
+  }
 }
 
 struct evaluation {
@@ -331,23 +366,27 @@ struct evaluation {
 
 /// Mean loss (and metric) of `net` over `data`, without training.
 template <class Model, class Loss, class Metric = no_metric>
-evaluation evaluate(Model& net, const Loss& loss, const dataset<typename Model::scalar>& data, Metric = {}) {
+evaluation evaluate(Model& net, const Loss& loss, detail::checked_dataset<Model, Loss> checked, Metric = {}) {
   constexpr std::size_t y_width = target_width<Loss, Model::output_size>();
-  detail::check_dataset<Model, Loss>(data, "evaluate");
-  std::vector<std::size_t> order(data.size());
-  std::iota(order.begin(), order.end(), std::size_t{0});
-  double loss_sum = 0;
-  std::size_t hits = 0;
-  for (std::size_t first = 0; first < data.size(); first += Model::batch_size) {
-    const std::size_t count = std::min(Model::batch_size, data.size() - first);
-    detail::gather<y_width>(net, data.x, &data.y, order.data() + first, count);
-    net.forward();
-    loss_sum += net.loss(loss, count);
-    hits += Metric::hits(net.output().data(), net.target().data(), count, Model::output_size, y_width);
+  evaluation out;
+  if constexpr (detail::takes_a_dataset<Model>) {
+    const dataset<typename Model::scalar>& data = checked.value;
+    detail::check_dataset<Model, Loss>(data, "evaluate");
+    std::vector<std::size_t> order(data.size());
+    std::iota(order.begin(), order.end(), std::size_t{0});
+    double loss_sum = 0;
+    std::size_t hits = 0;
+    for (std::size_t first = 0; first < data.size(); first += Model::batch_size) {
+      const std::size_t count = std::min(Model::batch_size, data.size() - first);
+      detail::gather<y_width>(net, data.x, &data.y, order.data() + first, count);
+      net.forward();
+      loss_sum += net.loss(loss, count);
+      hits += Metric::hits(net.output().data(), net.target().data(), count, Model::output_size, y_width);
+    }
+    out.loss = loss_sum / double(data.size());
+    if constexpr (!std::is_same_v<Metric, no_metric>)
+      out.accuracy = double(hits) / double(data.size() * Metric::per_sample(Model::output_size));
   }
-  evaluation out{loss_sum / double(data.size())};
-  if constexpr (!std::is_same_v<Metric, no_metric>)
-    out.accuracy = double(hits) / double(data.size() * Metric::per_sample(Model::output_size));
   return out;
 }
 

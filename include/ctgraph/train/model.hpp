@@ -16,10 +16,12 @@
 #include <vector>
 
 #include "ctgraph/detail/buffer.hpp"
+#include "ctgraph/detail/call_site_check.hpp"
 #include "ctgraph/detail/denormals.hpp"
 #include "ctgraph/detail/names.hpp"
 #include "ctgraph/detail/plan.hpp"
 #include "ctgraph/detail/random.hpp"
+#include "ctgraph/fixed_string.hpp"
 
 extern "C" void openblas_set_num_threads(int);
 extern "C" int openblas_get_num_threads(void);
@@ -57,6 +59,22 @@ constexpr std::size_t input_index(std::string_view name) {
   }(static_cast<Inputs*>(nullptr), name);
 }
 
+/// input<"name">() and probe<"name">()'s checks, made at the call (detail/call_site_check.hpp).
+template <fixed_string Name, bool Found>
+struct graph_has_input_named {
+  static constexpr bool holds = Found;
+  constexpr graph_has_input_named() {
+    static_assert(Found, "ctgraph: input<\"name\">(): no input of this graph has that name");
+  }
+};
+template <fixed_string Name, bool Found>
+struct graph_has_layer_named {
+  static constexpr bool holds = Found;
+  constexpr graph_has_layer_named() {
+    static_assert(Found, "ctgraph: probe<\"name\">: no layer of this graph has that name");
+  }
+};
+
 template <class Model, class Loss, class Optimizer, class Metric, std::size_t TargetWidth>
 class parallel_step;  // train/parallel_step.hpp: a step's batch cut into grains, computed by several threads
 
@@ -86,6 +104,11 @@ class model {
                 "(named_input<\"name\", dims...>), and fill them through input<\"name\">()");
   using input_node = typename detail::type_at<0, typename plan::inputs>::type;
   using layer_names = detail::names<typename plan::layers>;
+  /// Whether an input, or a layer, of the graph is called Name (input<"name">, probe<"name">).
+  template <fixed_string Name>
+  static constexpr bool has_input = detail::input_index<typename plan::inputs>(Name.view()) < plan::inputs::size;
+  template <fixed_string Name>
+  static constexpr bool has_layer = layer_names::find(Name.view()) < layer_names::count;
 
   static constexpr std::size_t batch_size = Batch;
   static constexpr std::size_t parameter_count = plan::parameter_count;
@@ -146,10 +169,9 @@ class model {
   }
   /// The input called Name (of several): Batch rows of its shape, row-major.
   template <fixed_string Name>
-  std::span<Scalar> input() {
+  std::span<Scalar> input(detail::graph_has_input_named<Name, has_input<Name>> = {}) {
     constexpr std::size_t index = detail::input_index<typename plan::inputs>(Name.view());
-    static_assert(index < plan::inputs::size, "ctgraph: input<\"name\">(): no input of this graph has that name");
-    using in = typename detail::type_at<index < plan::inputs::size ? index : 0, typename plan::inputs>::type;
+    using in = typename detail::type_at<has_input<Name> ? index : 0, typename plan::inputs>::type;
     return {context().template value<in>(), Batch * in::shape::size};
   }
   /// The targets the next training step reads: Batch rows of output_size.
@@ -171,11 +193,9 @@ class model {
 
   /// The value of the layer called Name after the last forward pass: Batch rows of its shape.
   template <fixed_string Name>
-  std::span<const Scalar> probe() const {
+  std::span<const Scalar> probe(detail::graph_has_layer_named<Name, has_layer<Name>> = {}) const {
     constexpr std::size_t index = layer_names::find(Name.view());
-    constexpr bool found = index < layer_names::count;
-    static_assert(found, "ctgraph: probe<\"name\">: no layer of this graph has that name");
-    if constexpr (index < layer_names::count) {
+    if constexpr (has_layer<Name>) {
       using layer = typename detail::type_at<index, typename plan::layers>::type;
       return {view().template value<layer>(), plan::template full<layer>::size};
     } else {
@@ -192,8 +212,10 @@ class model {
   }
 
   /// Sum over the first `count` rows of the loss of the last forward pass against target().
+  /// (The last parameter of loss, compute_gradients and train_step is the loss's check of the
+  /// graph, made at the call: detail/call_site_check.hpp.)
   template <class Loss>
-  double loss(const Loss&, std::size_t count = Batch) const {
+  double loss(const Loss&, std::size_t count = Batch, detail::loss_check<Loss, plan> = {}) const {
     return Loss::evaluate(view(), targets(), count, false);
   }
 
@@ -202,7 +224,7 @@ class model {
   /// the mean loss over those rows, as Keras and PyTorch compute it. Returns the loss
   /// summed over the rows.
   template <class Loss>
-  double compute_gradients(const Loss&, std::size_t count = Batch) {
+  double compute_gradients(const Loss&, std::size_t count = Batch, detail::loss_check<Loss, plan> = {}) {
     const training_scope scope(*this);  // dropout's mask: that of step step_ + 1, drawn from the model's seed
     const detail::denormals_flushed flushed;
     forward_pass();
@@ -221,7 +243,8 @@ class model {
 
   /// One training step: compute_gradients, then update.
   template <class Loss, class Optimizer>
-  double train_step(const Loss& loss, const Optimizer& optimizer, std::size_t count = Batch) {
+  double train_step(const Loss& loss, const Optimizer& optimizer, std::size_t count = Batch,
+                    detail::loss_check<Loss, plan> = {}) {
     const double total = compute_gradients(loss, count);
     update(optimizer);
     return total;

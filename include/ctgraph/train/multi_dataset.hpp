@@ -16,6 +16,7 @@
 #include <utility>
 #include <vector>
 
+#include "ctgraph/detail/call_site_check.hpp"
 #include "ctgraph/ops/outputs.hpp"
 #include "ctgraph/train/fit.hpp"
 #include "ctgraph/train/losses/weighted_sum.hpp"
@@ -57,11 +58,10 @@ struct output_sizes<outputs_node<A, B>> {
   static constexpr std::array<std::size_t, 2> sizes{A::shape::size, B::shape::size};
 };
 
-/// The width of each output's targets under a loss; weighted_sum gives each output its own loss.
+/// The width of each output's targets under a loss; weighted_sum gives each output its own loss
+/// (a graph of two outputs is trained by nothing else: loss_of_each_output checks it).
 template <class Loss, class Output>
 struct output_target_widths {
-  static_assert(!is_outputs<Output>, "ctgraph: fit, evaluate: a graph of two outputs is trained with "
-                                     "weighted_sum<wa, loss_a, wb, loss_b>, one loss per output");
   static constexpr std::array<std::size_t, 1> widths{target_width<Loss, Output::shape::size>()};
 };
 template <auto Wa, class LossA, auto Wb, class LossB, class A, class B>
@@ -70,12 +70,86 @@ struct output_target_widths<weighted_sum<Wa, LossA, Wb, LossB>, outputs_node<A, 
                                                      target_width<LossB, B::shape::size>()};
 };
 
-template <class Model, std::size_t Inputs>
-constexpr void check_input_count() {
-  static_assert(Inputs == Model::plan::inputs::size,
-                "ctgraph: multi_dataset<inputs, targets>: the number of input arrays must be the graph's number "
-                "of inputs (one named array per named_input)");
-}
+template <class Loss>
+inline constexpr bool is_weighted_sum = false;
+template <auto Wa, class LossA, auto Wb, class LossB>
+inline constexpr bool is_weighted_sum<weighted_sum<Wa, LossA, Wb, LossB>> = true;
+
+// The checks of fit, evaluate and predict on several arrays, made as the arrays are passed, with
+// the counts alone (detail/call_site_check.hpp).
+template <std::size_t Arrays, std::size_t Inputs>
+struct one_array_per_input {
+  static constexpr bool holds = Arrays == Inputs;
+  constexpr one_array_per_input() {
+    static_assert(Arrays == Inputs, "ctgraph: multi_dataset<inputs, targets>: the number of input arrays must be the "
+                                    "graph's number of inputs (one named array per named_input)");
+  }
+};
+template <std::size_t Arrays, std::size_t Outputs>
+struct one_target_array_per_output {
+  static constexpr bool holds = Arrays == Outputs;
+  constexpr one_target_array_per_output() {
+    static_assert(Arrays == Outputs, "ctgraph: multi_dataset<inputs, targets>: the number of target arrays must be "
+                                     "the graph's number of outputs (one per output of outputs(a, b))");
+  }
+};
+template <bool OneOutput>
+struct metric_of_one_output {
+  static constexpr bool holds = OneOutput;
+  constexpr metric_of_one_output() {
+    static_assert(OneOutput, "ctgraph: fit, evaluate: a metric reads one output; with several, evaluate reports "
+                             "each output's loss");
+  }
+};
+template <bool OneLossPerOutput>
+struct loss_of_each_output {
+  static constexpr bool holds = OneLossPerOutput;
+  constexpr loss_of_each_output() {
+    static_assert(OneLossPerOutput, "ctgraph: fit, evaluate: a graph of two outputs is trained with "
+                                    "weighted_sum<wa, loss_a, wb, loss_b>, one loss per output");
+  }
+};
+
+template <class Model>
+inline constexpr std::size_t output_count = output_sizes<typename Model::output_node>::sizes.size();
+template <class Model, class Metric>
+inline constexpr bool metric_fits = std::is_same_v<Metric, no_metric> || output_count<Model> == 1;
+template <class Model, class Loss>
+inline constexpr bool loss_fits_outputs = output_count<Model> == 1 || is_weighted_sum<Loss>;
+
+// The counts are `auto` (not std::size_t) for a shorter line where a check fails: g++ names each
+// template argument with its type.
+/// predict's input arrays, checked as they are passed: as many as the graph has inputs. (`value`
+/// is set only when the counts agree; the call does not compile otherwise.)
+template <class S, auto Inputs>
+struct checked_input_arrays {
+  const std::array<named_rows<S>, Inputs>* value = nullptr;
+  template <auto Arrays>
+  checked_input_arrays(const std::array<named_rows<S>, Arrays>& x, one_array_per_input<Arrays, Inputs> = {}) {
+    if constexpr (Arrays == Inputs) value = &x;
+  }
+};
+/// The same of a multi_dataset: as many input arrays as inputs, target arrays as outputs, then Check.
+template <class S, auto Inputs, auto Outputs, class Check>
+struct checked_multi_dataset {
+  const multi_dataset<Inputs, Outputs, S>* value = nullptr;
+  template <auto Arrays, auto Targets>
+  checked_multi_dataset(const multi_dataset<Arrays, Targets, S>& data,
+                        first_failing_t<one_array_per_input<Arrays, Inputs>,
+                                        one_target_array_per_output<Targets, Outputs>, Check> = {}) {
+    if constexpr (Arrays == Inputs && Targets == Outputs) value = &data;
+  }
+};
+/// fit and evaluate's data: a multi_dataset of the graph's counts, a metric only for one output, a
+/// loss that gives each output its own (weighted_sum) for two, and the loss's check last.
+template <class Model, class Loss, class Metric>
+using multi_dataset_argument = checked_multi_dataset<
+    typename Model::scalar, Model::plan::inputs::size, output_count<Model>,
+    first_failing_t<metric_of_one_output<metric_fits<Model, Metric>>,
+                    loss_of_each_output<loss_fits_outputs<Model, Loss>>, loss_check<Loss, typename Model::plan>>>;
+/// Whether the checks past the counts hold: the bodies compile only then, so that a mistake is one error.
+template <class Model, class Loss, class Metric>
+inline constexpr bool multi_dataset_fits = metric_fits<Model, Metric> && loss_fits_outputs<Model, Loss>;
 
 /// Calls f.template operator()<I, In>() for every input In of the graph, I its place in the plan.
 template <class Model, class F>
@@ -98,7 +172,6 @@ void check_finite_rows(const xt::xtensor<S, 2>& m, const std::string& what, cons
 /// the plan's order), which array feeds it.
 template <class Model, std::size_t Inputs, class S>
 std::array<std::size_t, Inputs> match_inputs(const std::array<named_rows<S>, Inputs>& x, const std::string& what) {
-  check_input_count<Model, Inputs>();
   std::array<std::size_t, Inputs> column{};
   std::string names;
   for_each_input<Model>([&]<std::size_t I, class In>() { names += (I ? ", \"" : "\"") + std::string(In::name) + "\""; });
@@ -134,10 +207,7 @@ std::array<std::size_t, Inputs> match_inputs(const std::array<named_rows<S>, Inp
 template <class Model, class Loss, std::size_t Inputs, std::size_t Targets, class S>
 std::array<std::size_t, Inputs> check_multi_dataset(const multi_dataset<Inputs, Targets, S>& data,
                                                     const std::string& what) {
-  constexpr auto widths = output_target_widths<Loss, typename Model::output_node>::widths;
-  static_assert(Targets == widths.size(),
-                "ctgraph: multi_dataset<inputs, targets>: the number of target arrays must be the graph's number "
-                "of outputs (one per output of outputs(a, b))");
+  constexpr auto widths = output_target_widths<Loss, typename Model::output_node>::widths;  // Targets of them
   const auto column = match_inputs<Model>(data.x, what);
   for (std::size_t k = 0; k < Targets; ++k) {
     const auto& y = data.y[k];
@@ -201,70 +271,74 @@ struct multi_source {
   }
 };
 
-template <class Metric, std::size_t Targets>
-constexpr void check_metric() {
-  static_assert(std::is_same_v<Metric, no_metric> || Targets == 1,
-                "ctgraph: fit, evaluate: a metric reads one output; with several, evaluate reports each output's loss");
-}
-
 }  // namespace detail
 
 /// fit on a graph of several inputs or outputs: as fit on a dataset (shuffling, checkpoints,
-/// resuming, divergence, signals), every array of `data` shuffled by the same order.
-template <class Model, class Loss, class Optimizer, std::size_t Inputs, std::size_t Targets, class Metric = no_metric,
-          class Progress = no_progress>
+/// resuming, divergence, signals), every array of `data` shuffled by the same order. (`data` is
+/// checked as it is passed: its counts of arrays, the metric and the loss; multi_dataset_argument.)
+template <class Model, class Loss, class Optimizer, class Metric = no_metric, class Progress = no_progress>
 std::vector<epoch_stats> fit(Model& net, const Loss& loss, const Optimizer& optimizer,
-                             const multi_dataset<Inputs, Targets, typename Model::scalar>& data,
-                             const fit_options& options = {}, Metric = {}, Progress&& progress = {}) {
-  detail::check_metric<Metric, Targets>();
-  const auto column = detail::check_multi_dataset<Model, Loss>(data, "fit");
-  return detail::fit_loop<Model, Loss, Optimizer, Metric>(
-      net, loss, optimizer, detail::multi_source<Model, Loss, Inputs, Targets>{data, column}, options, progress);
+                             detail::multi_dataset_argument<Model, Loss, Metric> data, const fit_options& options = {},
+                             Metric = {}, Progress&& progress = {}) {
+  constexpr std::size_t inputs = Model::plan::inputs::size, targets = detail::output_count<Model>;
+  if constexpr (detail::multi_dataset_fits<Model, Loss, Metric>) {
+    const auto column = detail::check_multi_dataset<Model, Loss>(*data.value, "fit");
+    return detail::fit_loop<Model, Loss, Optimizer, Metric>(
+        net, loss, optimizer, detail::multi_source<Model, Loss, inputs, targets>{*data.value, column}, options,
+        progress);
+  } else {
+    return {};
+  }
 }
 
 /// The mean loss over `data` (weighted_sum's weighted total) and each output's own mean loss.
-template <class Model, class Loss, std::size_t Inputs, std::size_t Targets, class Metric = no_metric>
-multi_evaluation<Targets> evaluate(Model& net, const Loss& loss,
-                                   const multi_dataset<Inputs, Targets, typename Model::scalar>& data, Metric = {}) {
-  detail::check_metric<Metric, Targets>();
-  const auto column = detail::check_multi_dataset<Model, Loss>(data, "evaluate");
-  const detail::multi_source<Model, Loss, Inputs, Targets> source{data, column};
-  std::vector<std::size_t> order(data.size());
-  std::iota(order.begin(), order.end(), std::size_t{0});
-  multi_evaluation<Targets> out;
-  std::size_t hits = 0;
-  for (std::size_t first = 0; first < data.size(); first += Model::batch_size) {
-    const std::size_t count = std::min(Model::batch_size, data.size() - first);
-    source.gather(net, order.data() + first, count);
-    net.forward();
-    out.loss += net.loss(loss, count);
-    if constexpr (Targets == 1) {
-      hits += Metric::hits(net.output().data(), net.target().data(), count, Model::output_size, source.widths[0]);
-    } else {
-      const auto each = Loss::evaluate_each(net.context(), net.target().data(), count);
-      for (std::size_t k = 0; k < Targets; ++k) out.output_losses[k] += each[k];
+template <class Model, class Loss, class Metric = no_metric>
+multi_evaluation<detail::output_count<Model>> evaluate(Model& net, const Loss& loss,
+                                                       detail::multi_dataset_argument<Model, Loss, Metric> checked,
+                                                       Metric = {}) {
+  constexpr std::size_t inputs = Model::plan::inputs::size, targets = detail::output_count<Model>;
+  multi_evaluation<targets> out;
+  if constexpr (detail::multi_dataset_fits<Model, Loss, Metric>) {
+    const multi_dataset<inputs, targets, typename Model::scalar>& data = *checked.value;
+    const auto column = detail::check_multi_dataset<Model, Loss>(data, "evaluate");
+    const detail::multi_source<Model, Loss, inputs, targets> source{data, column};
+    std::vector<std::size_t> order(data.size());
+    std::iota(order.begin(), order.end(), std::size_t{0});
+    std::size_t hits = 0;
+    for (std::size_t first = 0; first < data.size(); first += Model::batch_size) {
+      const std::size_t count = std::min(Model::batch_size, data.size() - first);
+      source.gather(net, order.data() + first, count);
+      net.forward();
+      out.loss += net.loss(loss, count);
+      if constexpr (targets == 1) {
+        hits += Metric::hits(net.output().data(), net.target().data(), count, Model::output_size, source.widths[0]);
+      } else {
+        const auto each = Loss::evaluate_each(net.context(), net.target().data(), count);
+        for (std::size_t k = 0; k < targets; ++k) out.output_losses[k] += each[k];
+      }
     }
-  }
-  const double n = double(data.size());
-  out.loss /= n;
-  if constexpr (Targets == 1) {
-    out.output_losses[0] = out.loss;
-    if constexpr (!std::is_same_v<Metric, no_metric>)
-      out.accuracy = double(hits) / (n * double(Metric::per_sample(Model::output_size)));
-  } else {
-    for (double& l : out.output_losses) l /= n;
+    const double n = double(data.size());
+    out.loss /= n;
+    if constexpr (targets == 1) {
+      out.output_losses[0] = out.loss;
+      if constexpr (!std::is_same_v<Metric, no_metric>)
+        out.accuracy = double(hits) / (n * double(Metric::per_sample(Model::output_size)));
+    } else {
+      for (double& l : out.output_losses) l /= n;
+    }
   }
   return out;
 }
 
 /// Each output of the graph for every sample of x (one named array per input): rows x that output's size.
-template <class Model, std::size_t Inputs>
-auto predict(Model& net, const std::array<named_rows<typename Model::scalar>, Inputs>& x) {
+template <class Model>
+auto predict(Model& net, detail::checked_input_arrays<typename Model::scalar, Model::plan::inputs::size> checked) {
   using S = typename Model::scalar;
   constexpr auto sizes = detail::output_sizes<typename Model::output_node>::sizes;
+  std::array<xt::xtensor<S, 2>, sizes.size()> out;
+  const auto& x = *checked.value;
   const auto column = detail::match_inputs<Model>(x, "predict");
   const std::size_t n = x[0].values.shape()[0];
-  std::array<xt::xtensor<S, 2>, sizes.size()> out;
   for (std::size_t k = 0; k < sizes.size(); ++k) out[k] = xt::xtensor<S, 2>({n, sizes[k]});
   std::vector<std::size_t> order(n);
   std::iota(order.begin(), order.end(), std::size_t{0});

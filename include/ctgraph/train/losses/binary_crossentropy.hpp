@@ -12,6 +12,18 @@
 
 namespace ctgraph {
 
+namespace detail {
+/// binary_crossentropy's check of the graph, made at the call (detail/call_site_check.hpp).
+template <bool EndsInSigmoid>
+struct graph_ends_in_sigmoid {
+  static constexpr bool holds = EndsInSigmoid;
+  constexpr graph_ends_in_sigmoid() {
+    static_assert(EndsInSigmoid,
+                  "ctgraph: binary_crossentropy: the graph must end in a sigmoid (the loss is taken from its logit)");
+  }
+};
+}  // namespace detail
+
 struct binary_crossentropy {
   static constexpr std::string_view name = "binary_crossentropy";
   template <class Plan>
@@ -19,12 +31,12 @@ struct binary_crossentropy {
   /// The node whose gradient the loss writes (the output's logit).
   template <class Plan>
   using gradient_node = typename detail::sigmoid_logit<typename Plan::graph>::type;
+  template <class Plan>
+  using graph_check = detail::graph_ends_in_sigmoid<folds_output<Plan>>;
 
   template <class Ctx>
   static double evaluate(const Ctx& c, const typename Ctx::scalar* target, std::size_t count, bool with_gradient) {
-    constexpr bool output_folds = folds_output<typename Ctx::plan>;  // named: clang prints the condition
-    static_assert(output_folds,
-                  "ctgraph: binary_crossentropy: the graph must end in a sigmoid (the loss is taken from its logit)");
+    // The graph is checked at the user's call (graph_check); without a sigmoid this computes nothing.
     if constexpr (folds_output<typename Ctx::plan>) {
       using S = typename Ctx::scalar;
       using out = typename Ctx::plan::graph;

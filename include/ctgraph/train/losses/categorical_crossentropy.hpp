@@ -30,6 +30,17 @@ template <class A>
 struct softmax_logit<softmax_node<0, A>> {
   using type = std::conditional_t<A::shape::rank == 1, A, void>;
 };
+
+/// categorical_crossentropy's check of the graph, made at the call (detail/call_site_check.hpp).
+template <bool EndsInSoftmax>
+struct graph_ends_in_softmax {
+  static constexpr bool holds = EndsInSoftmax;
+  constexpr graph_ends_in_softmax() {
+    static_assert(EndsInSoftmax,
+                  "ctgraph: categorical_crossentropy: the graph must end in a softmax over a vector of classes "
+                  "(for an output of logits use softmax_cross_entropy)");
+  }
+};
 }  // namespace detail
 
 struct categorical_crossentropy {
@@ -39,17 +50,16 @@ struct categorical_crossentropy {
   /// The node whose gradient the loss writes (the output's logit).
   template <class Plan>
   using gradient_node = typename detail::softmax_logit<typename Plan::graph>::type;
+  template <class Plan>
+  using graph_check = detail::graph_ends_in_softmax<folds_output<Plan>>;
   /// One number per sample: the class.
   template <std::size_t OutputSize>
   static constexpr std::size_t target_width = 1;
 
   template <class Ctx>
   static double evaluate(const Ctx& c, const typename Ctx::scalar* target, std::size_t count, bool with_gradient) {
-    // The loss is read from the logit: it needs the softmax at the graph's end (for logits, softmax_cross_entropy).
-    constexpr bool output_folds = folds_output<typename Ctx::plan>;  // named: clang prints the condition
-    static_assert(output_folds,
-                  "ctgraph: categorical_crossentropy: the graph must end in a softmax over a vector of classes "
-                  "(for an output of logits use softmax_cross_entropy)");
+    // The loss is read from the logit: it needs the softmax at the graph's end, which is checked at the
+    // user's call (graph_check); without one this computes nothing.
     if constexpr (folds_output<typename Ctx::plan>) {
       using S = typename Ctx::scalar;
       using out = typename Ctx::plan::graph;

@@ -8,6 +8,7 @@
 #include <cstddef>
 #include <string_view>
 
+#include "ctgraph/detail/call_site_check.hpp"
 #include "ctgraph/detail/plan.hpp"
 #include "ctgraph/real.hpp"
 #include "ctgraph/ops/outputs.hpp"
@@ -31,6 +32,26 @@ template <class Loss, class Plan, class Output>
 struct written_gradient<Loss, Plan, Output, true> {
   using type = typename Loss::template gradient_node<Plan>;
 };
+
+/// weighted_sum's check of the graph, made at the call (detail/call_site_check.hpp): it ends in
+/// outputs(a, b); then each loss's own check of its output is made.
+template <bool EndsInOutputs>
+struct graph_ends_in_outputs {
+  static constexpr bool holds = EndsInOutputs;
+  constexpr graph_ends_in_outputs() {
+    static_assert(EndsInOutputs, "ctgraph: weighted_sum<wa, loss_a, wb, loss_b>: the graph must end in outputs(a, b)");
+  }
+};
+// The losses' checks are looked up on their outputs' plans only when there are two outputs.
+template <class LossA, class LossB, class Plan, bool = is_outputs<typename Plan::graph>>
+struct weighted_sum_check {
+  using type = graph_ends_in_outputs<false>;
+};
+template <class LossA, class LossB, class Plan>
+struct weighted_sum_check<LossA, LossB, Plan, true> {
+  using type = first_failing_t<loss_check<LossA, plan_with_output<Plan, typename Plan::graph::first>>,
+                               loss_check<LossB, plan_with_output<Plan, typename Plan::graph::second>>>;
+};
 }  // namespace detail
 
 template <real Wa, class LossA, real Wb, class LossB>
@@ -38,6 +59,8 @@ struct weighted_sum {
   static constexpr std::string_view name = "weighted_sum";
   template <class Plan>
   static constexpr bool folds_output = false;  // each loss folds into its own output, if it does
+  template <class Plan>
+  using graph_check = typename detail::weighted_sum_check<LossA, LossB, Plan>::type;
 
   /// How many target values a's rows take before b's begin.
   template <class Ctx>
@@ -61,8 +84,7 @@ struct weighted_sum {
 
   template <class Ctx>
   static double evaluate(const Ctx& c, const typename Ctx::scalar* target, std::size_t count, bool with_gradient) {
-    static_assert(detail::is_outputs<typename Ctx::plan::graph>,
-                  "ctgraph: weighted_sum<wa, loss_a, wb, loss_b>: the graph must end in outputs(a, b)");
+    // The graph is checked at the user's call (graph_check); without outputs(a, b) this computes nothing.
     if constexpr (detail::is_outputs<typename Ctx::plan::graph>) {
       return one<true, LossA>(c, target, count, with_gradient, Wa) +
              one<false, LossB>(c, target + first_targets<Ctx>, count, with_gradient, Wb);
