@@ -40,7 +40,8 @@ constexpr std::size_t default_grain_rows(std::size_t batch) {
 }  // namespace detail
 
 /// The rows of one grain of a threaded step of a model<Graph, Batch>: Batch / grain_rows grains
-/// (rounded up) can run at once. Specialise it for a graph whose best cut differs.
+/// (rounded up) can run at once. Specialise it for a graph whose best cut differs, for the graph's
+/// type without const (model::graph): decltype of a constexpr graph is const, and is not looked up.
 template <class Graph, std::size_t Batch>
 inline constexpr std::size_t grain_rows = detail::default_grain_rows(Batch);
 
