@@ -136,12 +136,16 @@ struct graph_of_one_output {
   }
 };
 template <class Model>
-inline constexpr bool takes_a_dataset = Model::plan::inputs::size == 1 && !is_outputs<typename Model::output_node>;
+inline constexpr bool has_one_input = Model::plan::inputs::size == 1;
+template <class Model>
+inline constexpr bool has_one_output = !is_outputs<typename Model::output_node>;
+template <class Model>
+inline constexpr bool takes_a_dataset = has_one_input<Model> && has_one_output<Model>;
 /// fit and evaluate's data: a dataset, checked as it is passed; the loss's check last.
 template <class Model, class Loss>
 using checked_dataset = checked_argument<dataset<typename Model::scalar>,
-                                         first_failing_t<graph_of_one_input<Model::plan::inputs::size == 1>,
-                                                         graph_of_one_output<!is_outputs<typename Model::output_node>>,
+                                         first_failing_t<graph_of_one_input<has_one_input<Model>>,
+                                                         graph_of_one_output<has_one_output<Model>>,
                                                          loss_check<Loss, typename Model::plan>>>;
 
 template <class Model, class Loss, class S>
@@ -173,13 +177,11 @@ void check_dataset(const dataset<S>& data, const char* what) {
 template <std::size_t TargetWidth, class Model, class S>
 void gather(Model& net, const xt::xtensor<S, 2>& x, const xt::xtensor<S, 2>* y, const std::size_t* order,
             std::size_t count) {
-  // fit and evaluate check both at the call (checked_dataset) and do not come here when either fails.
-  static_assert(Model::plan::inputs::size == 1, "ctgraph: fit, evaluate, predict: a graph of several inputs takes a "
-                                                "multi_dataset (one array of rows per named input), not a dataset");
-  // weighted_sum's targets are blocks (a's rows, then b's), not rows of a data set.
-  static_assert(TargetWidth == 0 || !detail::is_outputs<typename Model::output_node>,
-                "ctgraph: fit, evaluate: a graph of several outputs takes a multi_dataset (one array of targets per "
-                "output), not a dataset");
+  // The checks of checked_dataset, for predict on a dataset (fit and evaluate make them at the call
+  // and do not come here when one fails). weighted_sum's targets are blocks (a's rows, then b's),
+  // not rows of a data set; predict reads no targets.
+  [[maybe_unused]] constexpr graph_of_one_input<has_one_input<Model>> one_input;
+  [[maybe_unused]] constexpr graph_of_one_output<TargetWidth == 0 || has_one_output<Model>> one_output;
   constexpr std::size_t width = Model::input_size;
   S* in = net.input().data();
   const S* xs = x.data();
