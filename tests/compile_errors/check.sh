@@ -9,8 +9,6 @@
 #   (d) no line of the output longer than 400 characters: the first such line is
 #       printed, cut to 300 characters. (The long lines are context lines that spell
 #       out a graph's type: the library keeps the types users see short.)
-#       A file with a line `// known-wide: <why>` is reported WIDE instead of failed:
-#       the few cases not yet shortened say so, and why, in the file itself.
 # On success one line is printed with the size of the error output and its
 # longest line.
 # Paths are used as given: nothing here depends on the working directory.
@@ -87,12 +85,8 @@ fi
 notes=""
 ((lines > long_error_lines)) && notes+="; LONG: more than $long_error_lines lines"
 if ((longest > max_line_chars)); then
-  known_wide=$(sed -n 's|^[[:space:]]*// known-wide:[[:space:]]*||p' -- "$file" | head -n 1)
-  if [[ -z $known_wide ]]; then
-    echo "FAIL: $name: a line of $longest characters (at most $max_line_chars); the first such line, cut to 300:"
-    awk -v max="$max_line_chars" 'length($0) > max { print NR ": " substr($0, 1, 300); exit }' "$log"
-    exit 1
-  fi
-  notes+="; WIDE (known: $known_wide): a line of $longest characters"
+  echo "FAIL: $name: a line of $longest characters (at most $max_line_chars); the first such line, cut to 300:"
+  awk -v max="$max_line_chars" 'length($0) > max { print NR ": " substr($0, 1, 300); exit }' "$log"
+  exit 1
 fi
 echo "ok: $name (error: $lines lines, $chars characters, longest line $longest$notes)"

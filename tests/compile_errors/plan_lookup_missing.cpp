@@ -1,8 +1,7 @@
 // Mistake (inside the library): looking up the buffer of a node the plan does not hold. index_of
-// gives the list's size for it, whose offset is where the next region begins: a compile error instead.
-// known-wide: the context line of plan<graph, ...>::param_offset<node> names the graph and the node (an internal check)
-// (They are what is instantiated: there is no call of short arguments to check at. The static_assert's
-// own line, detail::position<false>, is short.)
+// gives the list's size for it, whose offset is where the next region begins: a compile error instead,
+// where the offset is used (the lookup gives a detail::node_not_in_plan, so no context line is the
+// plan's member, which would spell the graph).
 // expect: a node the plan does not hold was looked up
 #include <ctgraph/ctgraph.hpp>
 

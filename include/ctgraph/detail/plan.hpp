@@ -66,14 +66,26 @@ inline constexpr bool costly_elementwise = [] {
     return false;
 }();
 
-/// N's place in a list of the plan, given as whether the list holds N and its index there. A node
-/// the list does not hold is a compile error here: its index would be the list's size, whose offset
-/// is the end of the region, where the next region's buffers begin. (Not the list, nor the plan: the
-/// line that names this function would spell them. A free function: a member's would name the plan.)
-template <bool Held>
-constexpr std::size_t position(std::size_t index) {
-  static_assert(Held, "ctgraph: internal: a node the plan does not hold was looked up");
-  return index;
+/// What the plan gives for a node it does not hold: an offset that is a compile error where it is
+/// used as one. (Not an error in the lookup itself: that line is the plan's own member, whose context
+/// line spells the whole graph. Here the context is the line that used the offset.)
+template <int Unused = 0>
+struct node_not_in_plan {
+  constexpr operator std::size_t() const {
+    static_assert(Unused != 0, "ctgraph: internal: a node the plan does not hold was looked up");
+    return 0;
+  }
+};
+
+/// N's offset in a region of the plan, given whether the region's list holds N and N's index there.
+/// For a node it does not hold the index would be the list's size, whose offset is the end of the
+/// region, where the next region's buffers begin: node_not_in_plan instead.
+template <bool Held, std::size_t Size>
+constexpr auto offset_at(const std::array<std::size_t, Size>& offsets, std::size_t index) {
+  if constexpr (Held)
+    return offsets[index];
+  else
+    return node_not_in_plan<>{};
 }
 
 template <class Graph, std::size_t Batch, class Scalar, bool StoreCostly = false>
@@ -155,12 +167,11 @@ struct plan {
   static constexpr std::size_t grad_size = grad_offsets.back();
 
   template <class N>
-  static constexpr std::size_t param_offset = param_offsets[position<contains<params, N>>(index_of<params, N>::value)];
+  static constexpr auto param_offset = offset_at<contains<params, N>>(param_offsets, index_of<params, N>::value);
   template <class N>
-  static constexpr std::size_t value_offset = value_offsets[position<contains<stored, N>>(index_of<stored, N>::value)];
+  static constexpr auto value_offset = offset_at<contains<stored, N>>(value_offsets, index_of<stored, N>::value);
   template <class N>
-  static constexpr std::size_t grad_offset =
-      grad_offsets[position<contains<with_grad, N>>(index_of<with_grad, N>::value)];
+  static constexpr auto grad_offset = offset_at<contains<with_grad, N>>(grad_offsets, index_of<with_grad, N>::value);
 };
 
 /// What a node's forward and backward see: where every node's value and gradient is.
