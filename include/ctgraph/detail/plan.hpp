@@ -39,6 +39,18 @@ inline constexpr std::size_t count_in = 0;
 template <class T, class... Ts>
 inline constexpr std::size_t count_in<T, type_list<Ts...>> = (std::size_t(std::is_same_v<T, Ts>) + ... + 0);
 
+/// How many of Nodes read T, and whether they are all element-wise. A fold, not a loop of
+/// lambdas: a plan asks this of every node, and lambdas instantiated per pair of nodes were the
+/// largest part of a graph's front-end compile time.
+template <class T, class Nodes>
+struct consumers_in;
+template <class T, class... Ns>
+struct consumers_in<T, type_list<Ns...>> {
+  static constexpr std::size_t count = (count_in<T, typename Ns::children> + ... + 0);
+  static constexpr bool all_elementwise =
+      ((count_in<T, typename Ns::children> == 0 || is_elementwise<Ns>::value) && ...);
+};
+
 /// A layer's value is its inner expression's: they share one buffer.
 template <class N>
 struct storage {
@@ -99,19 +111,9 @@ struct plan {
   using full = prepend_t<typename N::shape, ctgraph::is_batched<N> ? Batch : 1>;
 
   template <class T>
-  static constexpr std::size_t consumers = [] {
-    std::size_t n = 0;
-    for_each_type<nodes>([&]<class N>() { n += count_in<T, typename N::children>; });
-    return n;
-  }();
+  static constexpr std::size_t consumers = consumers_in<T, nodes>::count;
   template <class T>
-  static constexpr bool only_elementwise_consumers = [] {
-    bool all = true;
-    for_each_type<nodes>([&]<class N>() {
-      if (count_in<T, typename N::children> > 0 && !is_elementwise<N>::value) all = false;
-    });
-    return all;
-  }();
+  static constexpr bool only_elementwise_consumers = consumers_in<T, nodes>::all_elementwise;
 
   /// An element-wise node read by exactly one element-wise node is computed
   /// inside its reader's loop and never stored: a chain becomes one loop.

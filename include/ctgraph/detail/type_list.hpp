@@ -33,21 +33,28 @@ template <class Head, class... Tail, class T>
 struct index_of<type_list<Head, Tail...>, T>
     : std::integral_constant<std::size_t, std::is_same_v<Head, T> ? 0 : 1 + index_of<type_list<Tail...>, T>::value> {};
 
+/// Joins lists, in order.
+template <class... Lists>
+struct concat {
+  using type = type_list<>;
+};
+template <class... Ts>
+struct concat<type_list<Ts...>> {
+  using type = type_list<Ts...>;
+};
+template <class... As, class... Bs, class... Rest>
+struct concat<type_list<As...>, type_list<Bs...>, Rest...> {
+  using type = typename concat<type_list<As..., Bs...>, Rest...>::type;
+};
+
+/// List's elements that Pred holds for, in order. One pass: each element becomes a list of
+/// itself or of nothing, and the lists are joined (a fold that re-checked a growing result for
+/// duplicates was quadratic; the lists filtered are collect's, each node once).
 template <class List, template <class> class Pred>
 struct filter;
 template <template <class> class Pred, class... Ts>
 struct filter<type_list<Ts...>, Pred> {
-  template <class Acc, class T>
-  using step = std::conditional_t<Pred<T>::value, typename push_back_unique<Acc, T>::type, Acc>;
-  template <class Acc, class... Rest>
-  struct fold {
-    using type = Acc;
-  };
-  template <class Acc, class T, class... Rest>
-  struct fold<Acc, T, Rest...> {
-    using type = typename fold<step<Acc, T>, Rest...>::type;
-  };
-  using type = typename fold<type_list<>, Ts...>::type;
+  using type = typename concat<std::conditional_t<Pred<Ts>::value, type_list<Ts>, type_list<>>...>::type;
 };
 
 template <class List, class F>
