@@ -19,8 +19,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const std::string_view bytes(reinterpret_cast<const char*>(data), size);
   try {
     const auto arrays = ctgraph::detail::npz_parse(bytes, "fuzz.npz");
-    const auto loaded = ctgraph::detail::parameters_from<golden_model>(arrays, "fuzz.npz",
-                                                                             [](const std::string&) { return false; });
+    const auto loaded = ctgraph::detail::parameters_from<golden_model::scalar>(
+        arrays, "fuzz.npz", golden_model::parameter_table(), golden_model::parameter_count,
+        ctgraph::detail::beside_parameters::nothing);
     if (loaded.size() != golden_model::parameter_count) __builtin_trap();
   } catch (const ctgraph::weights_error&) {
   }

@@ -15,8 +15,20 @@
 #include <vector>
 
 #include "ctgraph/io/npz.hpp"
+#include "ctgraph/parameter_info.hpp"
 
 namespace ctgraph {
+
+namespace detail {
+/// Writes `parameters`, laid out as `table` says, to `file` as an .npz archive; atomic.
+template <class Scalar>
+void write_parameters(const std::filesystem::path& file, const std::vector<parameter_info>& table,
+                      std::span<const Scalar> parameters) {
+  std::vector<npz_array_view> views;
+  for (const auto& p : table) views.push_back({p.name, p.shape, parameters.subspan(p.offset, p.size)});
+  write_npz(file, views);
+}
+}  // namespace detail
 
 /// Saves the model's parameters to `file` as an .npz archive that np.load reads; atomic.
 template <class Model>
@@ -25,22 +37,24 @@ template <class Model>
     m.parameters();
   }
 void save_weights(const Model& model, const std::filesystem::path& file) {
-  using scalar = typename Model::scalar;
-  const std::span<const scalar> parameters = model.parameters();
-  std::vector<npz_array_view> views;
-  for (const auto& p : Model::parameter_table())
-    views.push_back({p.name, p.shape, parameters.subspan(p.offset, p.size)});
-  write_npz(file, views);
+  detail::write_parameters<typename Model::scalar>(file, Model::parameter_table(), model.parameters());
 }
 
 namespace detail {
-/// The parameters of Model from `arrays` (read from `name`): every one present with its shape and in range,
-/// no other array except those `ignored` says to skip; a weights_error naming the first mismatch.
-template <class Model, class Ignored>
-std::vector<typename Model::scalar> parameters_from(const std::vector<npz_array>& arrays, const std::string& name,
-                                                   Ignored&& ignored) {
-  using scalar = typename Model::scalar;
-  const auto table = Model::parameter_table();
+/// What a file may hold besides the parameters: nothing (a weights file), or a checkpoint's
+/// optimizer and fit state (arrays named optimizer.* and fit.*).
+enum class beside_parameters { nothing, checkpoint_state };
+
+/// The `count` parameters laid out as `table` says, from `arrays` (read from `name`): every one present
+/// with its shape and in range, no other array except what `beside` allows; a weights_error naming
+/// the first mismatch.
+template <class Scalar>
+std::vector<Scalar> parameters_from(const std::vector<npz_array>& arrays, const std::string& name,
+                                    const std::vector<parameter_info>& table, std::size_t count,
+                                    beside_parameters beside) {
+  const auto ignored = [&](const std::string& n) {
+    return beside == beside_parameters::checkpoint_state && (n.starts_with("optimizer.") || n.starts_with("fit."));
+  };
   // Arrays named as no parameter: an extra array, or the old name of a renamed layer.
   std::string strangers;
   std::size_t stranger_count = 0;
@@ -50,7 +64,7 @@ std::vector<typename Model::scalar> parameters_from(const std::vector<npz_array>
         ++stranger_count <= max_listed)
       strangers += (strangers.empty() ? "" : ", ") + npz_printable(a.name);
   if (stranger_count > max_listed) strangers += ", ... (" + std::to_string(stranger_count) + " in all)";
-  std::vector<scalar> loaded(Model::parameter_count);
+  std::vector<Scalar> loaded(count);
   for (const auto& p : table) {
     const auto found = std::find_if(arrays.begin(), arrays.end(), [&](const npz_array& a) { return a.name == p.name; });
     if (found == arrays.end())
@@ -62,7 +76,7 @@ std::vector<typename Model::scalar> parameters_from(const std::vector<npz_array>
                           " in the file, the graph's is " + npz_shape_string(p.shape));
     for (std::size_t i = 0; i < p.size; ++i) {
       const double v = found->values[i];
-      loaded[p.offset + i] = static_cast<scalar>(v);
+      loaded[p.offset + i] = static_cast<Scalar>(v);
       if (std::isfinite(v) && !std::isfinite(loaded[p.offset + i])) {
         char shown[32];
         std::snprintf(shown, sizeof shown, "%.9g", v);
@@ -84,7 +98,9 @@ template <class Model>
     m.parameters();
   }
 void load_weights(Model& model, const std::filesystem::path& file) {
-  const auto loaded = detail::parameters_from<Model>(read_npz(file), file.string(), [](const std::string&) { return false; });
+  const auto loaded =
+      detail::parameters_from<typename Model::scalar>(read_npz(file), file.string(), Model::parameter_table(),
+                                                      Model::parameter_count, detail::beside_parameters::nothing);
   std::ranges::copy(loaded, model.parameters().begin());  // the model changes only once all of it is good
 }
 

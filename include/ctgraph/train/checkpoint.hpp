@@ -22,9 +22,11 @@
 #include <span>
 #include <string>
 #include <system_error>
+#include <utility>
 #include <vector>
 
 #include "ctgraph/io/weights.hpp"
+#include "ctgraph/parameter_info.hpp"
 
 namespace ctgraph {
 
@@ -52,19 +54,20 @@ struct fit_state {
 /// The file a checkpoint folder holds.
 inline std::filesystem::path checkpoint_file(const std::filesystem::path& folder) { return folder / "checkpoint.npz"; }
 
-/// Writes the model and `state` to folder/checkpoint.npz (creating the folder), atomically.
-template <class Model>
-void save_checkpoint(const Model& model, const fit_state& state, const std::filesystem::path& folder) {
-  using scalar = typename Model::scalar;
+namespace detail {
+/// save_checkpoint's work, on the model's parts: compiled once per scalar type, not once per model.
+template <class Scalar>
+void write_checkpoint(const std::filesystem::path& folder, const std::vector<parameter_info>& table,
+                      std::span<const Scalar> parameters, std::span<const Scalar> optimizer_state, std::uint64_t steps,
+                      const fit_state& state) {
   const std::filesystem::path file = checkpoint_file(folder);
   std::error_code ec;
   std::filesystem::create_directories(folder, ec);
   if (ec) throw weights_error(file.string() + ": cannot save: cannot create folder " + folder.string() + ": " + ec.message());
-  const std::span<const scalar> parameters = model.parameters();
   std::vector<npz_array_view> views;
-  for (const auto& p : Model::parameter_table()) views.push_back({p.name, p.shape, parameters.subspan(p.offset, p.size)});
-  views.push_back({"optimizer.state", {model.optimizer_state().size()}, model.optimizer_state()});
-  const std::vector<double> counters = {double(model.steps()), double(state.epochs_done), double(state.batches_done),
+  for (const auto& p : table) views.push_back({p.name, p.shape, parameters.subspan(p.offset, p.size)});
+  views.push_back({"optimizer.state", {optimizer_state.size()}, optimizer_state});
+  const std::vector<double> counters = {double(steps), double(state.epochs_done), double(state.batches_done),
                                         state.loss_sum, double(state.hits), double(state.seen),
                                         double(state.skipped), state.seconds};
   std::vector<double> rng;
@@ -79,16 +82,34 @@ void save_checkpoint(const Model& model, const fit_state& state, const std::file
   views.push_back({"fit.history", {state.history.size(), 6}, std::span<const double>(history)});
   write_npz(file, views);
 }
+}  // namespace detail
 
-/// Reads folder/checkpoint.npz into the model (parameters, optimizer state, step count) and returns the
-/// rest; `samples` is the size of the data it must go on with. All of it, or nothing and a weights_error.
+/// Writes the model and `state` to folder/checkpoint.npz (creating the folder), atomically.
 template <class Model>
-fit_state load_checkpoint(Model& model, const std::filesystem::path& folder, std::size_t samples) {
+void save_checkpoint(const Model& model, const fit_state& state, const std::filesystem::path& folder) {
+  detail::write_checkpoint<typename Model::scalar>(folder, Model::parameter_table(), model.parameters(),
+                                                   model.optimizer_state(), model.steps(), state);
+}
+
+namespace detail {
+/// A checkpoint as read, before any of it reaches the model.
+template <class Scalar>
+struct checkpoint_contents {
+  std::vector<Scalar> parameters, optimizer_state;
+  std::uint64_t steps = 0;
+  fit_state state;
+};
+
+/// load_checkpoint's work, on the model's parts: compiled once per scalar type, not once per model.
+template <class Scalar>
+checkpoint_contents<Scalar> read_checkpoint(const std::filesystem::path& folder,
+                                            const std::vector<parameter_info>& table, std::size_t parameter_count,
+                                            std::size_t optimizer_size, std::size_t samples) {
   const std::filesystem::path file = checkpoint_file(folder);
   const std::string name = file.string();
   const auto arrays = read_npz(file);
-  const auto is_state = [](const std::string& n) { return n.starts_with("optimizer.") || n.starts_with("fit."); };
-  const auto parameters = detail::parameters_from<Model>(arrays, name, is_state);
+  checkpoint_contents<Scalar> out;
+  out.parameters = parameters_from<Scalar>(arrays, name, table, parameter_count, beside_parameters::checkpoint_state);
   const auto array = [&](const std::string& key, std::size_t size) -> const std::vector<double>& {
     const auto found = std::ranges::find(arrays, key, &npz_array::name);
     if (found == arrays.end()) throw weights_error(name + ": has no array " + key + ": it is not a checkpoint");
@@ -103,14 +124,14 @@ fit_state load_checkpoint(Model& model, const std::filesystem::path& folder, std
       throw weights_error(name + ": " + what + " is " + std::to_string(v) + ", not a count");
     return std::uint64_t(v);
   };
-  const auto& optimizer = array("optimizer.state", model.optimizer_state().size());
+  const auto& optimizer = array("optimizer.state", optimizer_size);
   const auto& counters = array("fit.counters", 8);
   const auto& rng = array("fit.rng", 8);
   const auto& order = array("fit.order", std::size_t(-1));
   const auto& history = array("fit.history", std::size_t(-1));
 
-  fit_state state;
-  const std::uint64_t steps = whole(counters[0], "the step count");
+  fit_state& state = out.state;
+  out.steps = whole(counters[0], "the step count");
   state.epochs_done = whole(counters[1], "the epoch count");
   state.batches_done = whole(counters[2], "the batch count");
   state.loss_sum = counters[3];
@@ -142,11 +163,21 @@ fit_state load_checkpoint(Model& model, const std::filesystem::path& folder, std
                              std::size_t(whole(row[4], "a sample count of fit.history")),
                              std::size_t(whole(row[5], "a skipped count of fit.history"))});
   }
-  std::ranges::copy(parameters, model.parameters().begin());
-  std::ranges::transform(optimizer, model.optimizer_state().begin(),
-                         [](double v) { return static_cast<typename Model::scalar>(v); });
-  model.set_steps(steps);
-  return state;
+  out.optimizer_state.assign(optimizer.begin(), optimizer.end());
+  return out;
+}
+}  // namespace detail
+
+/// Reads folder/checkpoint.npz into the model (parameters, optimizer state, step count) and returns the
+/// rest; `samples` is the size of the data it must go on with. All of it, or nothing and a weights_error.
+template <class Model>
+fit_state load_checkpoint(Model& model, const std::filesystem::path& folder, std::size_t samples) {
+  auto read = detail::read_checkpoint<typename Model::scalar>(folder, Model::parameter_table(), Model::parameter_count,
+                                                              model.optimizer_state().size(), samples);
+  std::ranges::copy(read.parameters, model.parameters().begin());  // the model changes only once all of it is good
+  std::ranges::copy(read.optimizer_state, model.optimizer_state().begin());
+  model.set_steps(read.steps);
+  return std::move(read.state);
 }
 
 }  // namespace ctgraph

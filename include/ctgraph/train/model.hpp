@@ -22,19 +22,12 @@
 #include "ctgraph/detail/plan.hpp"
 #include "ctgraph/detail/random.hpp"
 #include "ctgraph/fixed_string.hpp"
+#include "ctgraph/parameter_info.hpp"
 
 extern "C" void openblas_set_num_threads(int);
 extern "C" int openblas_get_num_threads(void);
 
 namespace ctgraph {
-
-/// A parameter as weights files and summaries see it.
-struct parameter_info {
-  std::string name;
-  std::vector<std::size_t> shape;
-  std::size_t offset;
-  std::size_t size;
-};
 
 namespace detail {
 template <class Inputs>
