@@ -259,14 +259,16 @@ class training_step {
       if (parallel_) return parallel_->threads();
     return 1;
   }
-  step_result operator()(std::size_t count) {
+  // Not inlined: fit's loop is compiled once per sync policy (none, and train/mpi.hpp's two), and a
+  // copy of the whole step's passes in each cost compile time for no speed (one call per step).
+  [[gnu::noinline]] step_result operator()(std::size_t count) {
     if constexpr (step_grains<Model> > 1)
       if (parallel_) return (*parallel_)(count);
     const double loss = net_.compute_gradients(loss_, count);
     return {loss, Metric::hits(net_.output().data(), net_.target().data(), count, Model::output_size, TargetWidth)};
   }
   /// The update of the step just computed (after any sync of its gradients).
-  void update() {
+  [[gnu::noinline]] void update() {
     if constexpr (step_grains<Model> > 1)
       if (parallel_) return parallel_->update();
     net_.update(optimizer_);
