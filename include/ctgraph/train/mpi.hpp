@@ -8,6 +8,8 @@
 //                     over the ranks (local SGD); in between each rank steps on its own gradients.
 // Only a program that includes this header needs MPI; it calls MPI_Init and MPI_Finalize itself.
 // Each policy's buffer is allocated when it is built: a step allocates nothing.
+// Only MPI's C API is used: compiling with -DOMPI_SKIP_MPICXX=1 (as graphs/meson.build does) leaves
+// Open MPI's deprecated C++ bindings out of mpi.h, about half a second less per file.
 #pragma once
 
 #include <mpi.h>
