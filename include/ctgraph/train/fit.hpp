@@ -409,28 +409,43 @@ void for_each_batch(Model& net, const xt::xtensor<typename Model::scalar, 2>& x,
   }
 }
 
+namespace detail {
+/// predict's and mean_probe's rows: checked as they are passed (call_site_check.hpp), a graph of one
+/// input (of several, predict takes one named array per input), then Extra's checks.
+template <class Model, class... Extra>
+using checked_rows = checked_argument<xt::xtensor<typename Model::scalar, 2>,
+                                      first_failing_t<graph_of_one_input<has_one_input<Model>>, Extra...>>;
+}  // namespace detail
+
 /// The graph's output for every row of x: rows x output_size.
 template <class Model>
-xt::xtensor<typename Model::scalar, 2> predict(Model& net, const xt::xtensor<typename Model::scalar, 2>& x) {
+xt::xtensor<typename Model::scalar, 2> predict(Model& net, detail::checked_rows<Model> rows) {
+  const auto& x = rows.value;
   xt::xtensor<typename Model::scalar, 2> out({x.shape()[0], Model::output_size});
-  for_each_batch(net, x, [&](Model& m, std::size_t first, std::size_t count) {
-    std::copy_n(m.output().data(), count * Model::output_size, &out(first, 0));
-  });
+  if constexpr (detail::has_one_input<Model>)  // else the check above has failed: no second error
+    for_each_batch(net, x, [&](Model& m, std::size_t first, std::size_t count) {
+      std::copy_n(m.output().data(), count * Model::output_size, &out(first, 0));
+    });
   return out;
 }
 
-/// The mean over every row of x of the layer called Name (its value flattened).
+/// The mean over every row of x of the layer called Name (its value flattened). (The name is checked as
+/// x is passed, detail/call_site_check.hpp: a wrong one is one error at the call.)
 template <fixed_string Name, class Model>
-std::vector<double> mean_probe(Model& net, const xt::xtensor<typename Model::scalar, 2>& x) {
+std::vector<double> mean_probe(
+    Model& net, detail::checked_rows<Model, detail::graph_has_layer_named<Name, Model::template has_layer<Name>>> rows) {
+  const auto& x = rows.value;
   std::vector<double> mean;
-  for_each_batch(net, x, [&](Model& m, std::size_t, std::size_t count) {
-    const auto values = m.template probe<Name>();
-    const std::size_t width = values.size() / Model::batch_size;
-    mean.resize(width, 0.0);
-    for (std::size_t r = 0; r < count; ++r)
-      for (std::size_t j = 0; j < width; ++j) mean[j] += values[r * width + j];
-  });
-  for (double& v : mean) v /= double(x.shape()[0]);
+  if constexpr (detail::has_one_input<Model> && Model::template has_layer<Name>) {  // else a check above has failed
+    for_each_batch(net, x, [&](Model& m, std::size_t, std::size_t count) {
+      const auto values = m.template probe<Name>();
+      const std::size_t width = values.size() / Model::batch_size;
+      mean.resize(width, 0.0);
+      for (std::size_t r = 0; r < count; ++r)
+        for (std::size_t j = 0; j < width; ++j) mean[j] += values[r * width + j];
+    });
+    for (double& v : mean) v /= double(x.shape()[0]);
+  }
   return mean;
 }
 
