@@ -20,8 +20,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   try {
     const auto arrays = ctgraph::detail::npz_parse(bytes, "fuzz.npz");
     const auto loaded = ctgraph::detail::parameters_from<golden_model::scalar>(
-        arrays, "fuzz.npz", golden_model::parameter_table(), golden_model::parameter_count,
-        ctgraph::detail::beside_parameters::nothing);
+        arrays, "fuzz.npz", golden_model::parameter_table(), ctgraph::detail::beside_parameters::nothing);
     if (loaded.size() != golden_model::parameter_count) __builtin_trap();
   } catch (const ctgraph::weights_error&) {
   }

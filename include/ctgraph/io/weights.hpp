@@ -20,13 +20,21 @@
 namespace ctgraph {
 
 namespace detail {
-/// Writes `parameters`, laid out as `table` says, to `file` as an .npz archive; atomic.
+/// One .npz array per parameter, laid out in `parameters` as `table` says: a weights file's arrays,
+/// and the first of a checkpoint's.
 template <class Scalar>
-void write_parameters(const std::filesystem::path& file, const std::vector<parameter_info>& table,
-                      std::span<const Scalar> parameters) {
+std::vector<npz_array_view> parameter_views(const std::vector<parameter_info>& table,
+                                            std::span<const Scalar> parameters) {
   std::vector<npz_array_view> views;
   for (const auto& p : table) views.push_back({p.name, p.shape, parameters.subspan(p.offset, p.size)});
-  write_npz(file, views);
+  return views;
+}
+
+/// How many values the parameters of `table` take: the flat buffer's size.
+inline std::size_t parameter_count(const std::vector<parameter_info>& table) {
+  std::size_t count = 0;
+  for (const auto& p : table) count = std::max(count, p.offset + p.size);
+  return count;
 }
 }  // namespace detail
 
@@ -37,7 +45,7 @@ template <class Model>
     m.parameters();
   }
 void save_weights(const Model& model, const std::filesystem::path& file) {
-  detail::write_parameters<typename Model::scalar>(file, Model::parameter_table(), model.parameters());
+  write_npz(file, detail::parameter_views<typename Model::scalar>(Model::parameter_table(), model.parameters()));
 }
 
 namespace detail {
@@ -45,13 +53,12 @@ namespace detail {
 /// optimizer and fit state (arrays named optimizer.* and fit.*).
 enum class beside_parameters { nothing, checkpoint_state };
 
-/// The `count` parameters laid out as `table` says, from `arrays` (read from `name`): every one present
+/// The parameters laid out as `table` says, from `arrays` (read from `name`): every one present
 /// with its shape and in range, no other array except what `beside` allows; a weights_error naming
 /// the first mismatch.
 template <class Scalar>
 std::vector<Scalar> parameters_from(const std::vector<npz_array>& arrays, const std::string& name,
-                                    const std::vector<parameter_info>& table, std::size_t count,
-                                    beside_parameters beside) {
+                                    const std::vector<parameter_info>& table, beside_parameters beside) {
   const auto ignored = [&](const std::string& n) {
     return beside == beside_parameters::checkpoint_state && (n.starts_with("optimizer.") || n.starts_with("fit."));
   };
@@ -64,7 +71,7 @@ std::vector<Scalar> parameters_from(const std::vector<npz_array>& arrays, const 
         ++stranger_count <= max_listed)
       strangers += (strangers.empty() ? "" : ", ") + npz_printable(a.name);
   if (stranger_count > max_listed) strangers += ", ... (" + std::to_string(stranger_count) + " in all)";
-  std::vector<Scalar> loaded(count);
+  std::vector<Scalar> loaded(parameter_count(table));
   for (const auto& p : table) {
     const auto found = std::find_if(arrays.begin(), arrays.end(), [&](const npz_array& a) { return a.name == p.name; });
     if (found == arrays.end())
@@ -98,9 +105,9 @@ template <class Model>
     m.parameters();
   }
 void load_weights(Model& model, const std::filesystem::path& file) {
-  const auto loaded =
-      detail::parameters_from<typename Model::scalar>(read_npz(file), file.string(), Model::parameter_table(),
-                                                      Model::parameter_count, detail::beside_parameters::nothing);
+  const auto loaded = detail::parameters_from<typename Model::scalar>(read_npz(file), file.string(),
+                                                                      Model::parameter_table(),
+                                                                      detail::beside_parameters::nothing);
   std::ranges::copy(loaded, model.parameters().begin());  // the model changes only once all of it is good
 }
 

@@ -64,8 +64,7 @@ void write_checkpoint(const std::filesystem::path& folder, const std::vector<par
   std::error_code ec;
   std::filesystem::create_directories(folder, ec);
   if (ec) throw weights_error(file.string() + ": cannot save: cannot create folder " + folder.string() + ": " + ec.message());
-  std::vector<npz_array_view> views;
-  for (const auto& p : table) views.push_back({p.name, p.shape, parameters.subspan(p.offset, p.size)});
+  std::vector<npz_array_view> views = parameter_views(table, parameters);
   views.push_back({"optimizer.state", {optimizer_state.size()}, optimizer_state});
   const std::vector<double> counters = {double(steps), double(state.epochs_done), double(state.batches_done),
                                         state.loss_sum, double(state.hits), double(state.seen),
@@ -103,13 +102,13 @@ struct checkpoint_contents {
 /// load_checkpoint's work, on the model's parts: compiled once per scalar type, not once per model.
 template <class Scalar>
 checkpoint_contents<Scalar> read_checkpoint(const std::filesystem::path& folder,
-                                            const std::vector<parameter_info>& table, std::size_t parameter_count,
-                                            std::size_t optimizer_size, std::size_t samples) {
+                                            const std::vector<parameter_info>& table, std::size_t optimizer_size,
+                                            std::size_t samples) {
   const std::filesystem::path file = checkpoint_file(folder);
   const std::string name = file.string();
   const auto arrays = read_npz(file);
   checkpoint_contents<Scalar> out;
-  out.parameters = parameters_from<Scalar>(arrays, name, table, parameter_count, beside_parameters::checkpoint_state);
+  out.parameters = parameters_from<Scalar>(arrays, name, table, beside_parameters::checkpoint_state);
   const auto array = [&](const std::string& key, std::size_t size) -> const std::vector<double>& {
     const auto found = std::ranges::find(arrays, key, &npz_array::name);
     if (found == arrays.end()) throw weights_error(name + ": has no array " + key + ": it is not a checkpoint");
@@ -172,7 +171,7 @@ checkpoint_contents<Scalar> read_checkpoint(const std::filesystem::path& folder,
 /// rest; `samples` is the size of the data it must go on with. All of it, or nothing and a weights_error.
 template <class Model>
 fit_state load_checkpoint(Model& model, const std::filesystem::path& folder, std::size_t samples) {
-  auto read = detail::read_checkpoint<typename Model::scalar>(folder, Model::parameter_table(), Model::parameter_count,
+  auto read = detail::read_checkpoint<typename Model::scalar>(folder, Model::parameter_table(),
                                                               model.optimizer_state().size(), samples);
   std::ranges::copy(read.parameters, model.parameters().begin());  // the model changes only once all of it is good
   std::ranges::copy(read.optimizer_state, model.optimizer_state().begin());
