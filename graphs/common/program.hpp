@@ -130,11 +130,10 @@ class results {
                    r.tutorial + '\n';
     }
     const auto file = o.out / "results.tsv";
-    ctgraph::detail::write_atomically<std::runtime_error>(file, text, file.string() + ": cannot save: ");
+    ctgraph::detail::write_atomically(file, text, file.string() + ": cannot save: ");
     if (!o.in_sweep) return;
     const auto summary_file = o.out / "summary.tsv";
-    ctgraph::detail::write_atomically<std::runtime_error>(summary_file, summary,
-                                                          summary_file.string() + ": cannot save: ");
+    ctgraph::detail::write_atomically(summary_file, summary, summary_file.string() + ": cannot save: ");
   }
 
  private:

@@ -232,9 +232,9 @@ void report(const common_options& sweep, const std::vector<seed_run>& runs) {
     std::printf("%s: %s; the tutorial: %s\n", c.metric.c_str(), count.c_str(), c.tutorial.c_str());
     findings_tsv += sweep.name + '\t' + c.metric + '\t' + count + '\t' + c.tutorial + '\n';
   }
-  ctgraph::detail::write_atomically<std::runtime_error>(sweep.out / "seeds.tsv", seeds_tsv,
+  ctgraph::detail::write_atomically(sweep.out / "seeds.tsv", seeds_tsv,
                                                         (sweep.out / "seeds.tsv").string() + ": cannot save: ");
-  ctgraph::detail::write_atomically<std::runtime_error>(sweep.out / "findings.tsv", findings_tsv,
+  ctgraph::detail::write_atomically(sweep.out / "findings.tsv", findings_tsv,
                                                         (sweep.out / "findings.tsv").string() + ": cannot save: ");
 }
 

@@ -270,7 +270,7 @@ TEST_CASE("interrupt: a second signal while a file is written ends the process a
   REQUIRE(child >= 0);
   if (child == 0) {
     stop_on_signals guard;
-    detail::atomic_file<std::runtime_error> file(dir.path / "w.npz", "");
+    detail::atomic_file file(dir.path / "w.npz", "");
     file.write("half of a file");
     std::raise(SIGINT);   // the first: a request to stop after the step
     std::raise(SIGTERM);  // the second: now

@@ -25,6 +25,7 @@
 
 #include <xtensor/xtensor.hpp>
 
+#include "ctgraph/detail/compiled.hpp"
 #include "ctgraph/detail/read_file.hpp"
 #include "ctgraph/train/fit.hpp"
 
@@ -46,30 +47,9 @@ namespace detail {
 
 inline constexpr std::string_view csv_space = " \t\r\v\f";
 
-inline std::string_view csv_trim(std::string_view s) {
-  const auto first = s.find_first_not_of(csv_space);
-  if (first == std::string_view::npos) return {};
-  return s.substr(first, s.find_last_not_of(csv_space) - first + 1);
-}
-
+CTGRAPH_DECL std::string_view csv_trim(std::string_view s);
 /// A field as it goes into a message: quoted, control bytes escaped, long ones cut.
-inline std::string csv_quote(std::string_view field) {
-  constexpr std::size_t max_shown = 40;
-  std::string out = "\"";
-  for (const char c : field.substr(0, max_shown)) {
-    const auto u = static_cast<unsigned char>(c);
-    if (u < 0x20 || u == 0x7f || c == '"' || c == '\\') {
-      constexpr char hex[] = "0123456789abcdef";
-      out += "\\x";
-      out += hex[u >> 4];
-      out += hex[u & 15];
-    } else {
-      out += c;
-    }
-  }
-  if (field.size() > max_shown) out += "...";
-  return out + "\"";
-}
+CTGRAPH_DECL std::string csv_quote(std::string_view field);
 
 template <class S>
 constexpr const char* csv_type_name() {
@@ -108,11 +88,42 @@ csv_number csv_parse(std::string_view s, S& value) {
   return std::isfinite(value) ? csv_number::ok : csv_number::not_finite;
 }
 
-inline bool csv_is_class_name(std::string_view s, const std::vector<std::string>& names) {
+CTGRAPH_DECL bool csv_is_class_name(std::string_view s, const std::vector<std::string>& names);
+CTGRAPH_DECL std::string csv_name_list(const std::vector<std::string>& names);
+/// The whole file, or a data_error saying why not.
+CTGRAPH_DECL std::string csv_read_file(const std::filesystem::path& file);
+
+#if CTGRAPH_DEFINE_HERE
+CTGRAPH_DECL std::string_view csv_trim(std::string_view s) {
+  const auto first = s.find_first_not_of(csv_space);
+  if (first == std::string_view::npos) return {};
+  return s.substr(first, s.find_last_not_of(csv_space) - first + 1);
+}
+
+/// A field as it goes into a message: quoted, control bytes escaped, long ones cut.
+CTGRAPH_DECL std::string csv_quote(std::string_view field) {
+  constexpr std::size_t max_shown = 40;
+  std::string out = "\"";
+  for (const char c : field.substr(0, max_shown)) {
+    const auto u = static_cast<unsigned char>(c);
+    if (u < 0x20 || u == 0x7f || c == '"' || c == '\\') {
+      constexpr char hex[] = "0123456789abcdef";
+      out += "\\x";
+      out += hex[u >> 4];
+      out += hex[u & 15];
+    } else {
+      out += c;
+    }
+  }
+  if (field.size() > max_shown) out += "...";
+  return out + "\"";
+}
+
+CTGRAPH_DECL bool csv_is_class_name(std::string_view s, const std::vector<std::string>& names) {
   return std::find(names.begin(), names.end(), s) != names.end();
 }
 
-inline std::string csv_name_list(const std::vector<std::string>& names) {
+CTGRAPH_DECL std::string csv_name_list(const std::vector<std::string>& names) {
   constexpr std::size_t max_listed = 10;
   std::string out = "(";
   for (std::size_t i = 0; i < names.size() && i < max_listed; ++i) out += (i ? ", " : "") + names[i];
@@ -120,8 +131,8 @@ inline std::string csv_name_list(const std::vector<std::string>& names) {
   return out + ")";
 }
 
-/// The whole file, or a data_error saying why not.
-inline std::string csv_read_file(const std::filesystem::path& file) { return read_whole_file<data_error>(file); }
+CTGRAPH_DECL std::string csv_read_file(const std::filesystem::path& file) { return read_whole_file(file, detail::throw_as<data_error>); }
+#endif  // CTGRAPH_DEFINE_HERE
 
 }  // namespace detail
 
@@ -252,5 +263,12 @@ template <class S = float>
 dataset<S> read_csv(const std::filesystem::path& file, const csv_format& format) {
   return parse_csv<S>(detail::csv_read_file(file), file.string(), format);
 }
+
+#ifdef CTGRAPH_INSTANCE
+CTGRAPH_INSTANCE dataset<float> parse_csv<float>(std::string_view, const std::string&, const csv_format&);
+CTGRAPH_INSTANCE dataset<double> parse_csv<double>(std::string_view, const std::string&, const csv_format&);
+CTGRAPH_INSTANCE dataset<float> read_csv<float>(const std::filesystem::path&, const csv_format&);
+CTGRAPH_INSTANCE dataset<double> read_csv<double>(const std::filesystem::path&, const csv_format&);
+#endif
 
 }  // namespace ctgraph

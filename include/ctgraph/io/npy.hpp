@@ -17,6 +17,8 @@
 #include <variant>
 #include <vector>
 
+#include "ctgraph/detail/compiled.hpp"
+
 namespace ctgraph {
 
 /// Thrown for any problem with a weights file; what() starts with the file name.
@@ -55,15 +57,34 @@ inline void npz_put(std::string& out, std::uint64_t value, unsigned n) {
 /// Whether [at, at + n) lies inside [0, size), written so that nothing overflows.
 inline bool npz_fits(std::uint64_t size, std::uint64_t at, std::uint64_t n) { return at <= size && n <= size - at; }
 
+struct npy_header {
+  std::string descr;
+  bool fortran_order = false;
+  std::vector<std::size_t> shape;
+};
+
 /// A shape as numpy prints it: (20, 100), (20,), ().
-inline std::string npz_shape_string(const std::vector<std::size_t>& shape) {
+CTGRAPH_DECL std::string npz_shape_string(const std::vector<std::size_t>& shape);
+/// A name or text from a file as it goes into a message: bytes outside printable ASCII escaped, long ones cut.
+CTGRAPH_DECL std::string npz_printable(std::string_view text);
+/// "int64 ('<i8')", "big-endian float64 ('>f8')": a dtype descr in words, for messages.
+CTGRAPH_DECL std::string npz_dtype_words(std::string_view descr);
+/// Parses a .npy header (a Python dict literal); returns "" or what is wrong.
+CTGRAPH_DECL std::string npz_parse_header(std::string_view s, npy_header& out);
+/// One .npy member of `file`, named `raw` in the archive: checks its header and converts its values.
+CTGRAPH_DECL npz_array npz_parse_npy(std::string_view npy, const std::string& file, std::string_view raw);
+/// The bytes np.save writes for `a`: a 1.0 header padded so that the data starts at a multiple of 64.
+CTGRAPH_DECL std::string npy_bytes(const npz_array_view& a);
+
+#if CTGRAPH_DEFINE_HERE
+CTGRAPH_DECL std::string npz_shape_string(const std::vector<std::size_t>& shape) {
   std::string out = "(";
   for (std::size_t i = 0; i < shape.size(); ++i) out += (i ? ", " : "") + std::to_string(shape[i]);
   return out + (shape.size() == 1 ? ",)" : ")");
 }
 
 /// A name or text from a file as it goes into a message: bytes outside printable ASCII escaped, long ones cut.
-inline std::string npz_printable(std::string_view text) {
+CTGRAPH_DECL std::string npz_printable(std::string_view text) {
   constexpr std::size_t max_shown = 80;
   std::string out;
   for (const char c : text.substr(0, max_shown)) {
@@ -81,7 +102,7 @@ inline std::string npz_printable(std::string_view text) {
 }
 
 /// "int64 ('<i8')", "big-endian float64 ('>f8')": a dtype descr in words, for messages.
-inline std::string npz_dtype_words(std::string_view descr) {
+CTGRAPH_DECL std::string npz_dtype_words(std::string_view descr) {
   const std::string quoted = "'" + npz_printable(descr) + "'";
   if (descr.size() < 3 || descr.size() > 4 || descr.find_first_not_of("0123456789", 2) != std::string_view::npos)
     return quoted;
@@ -98,16 +119,10 @@ inline std::string npz_dtype_words(std::string_view descr) {
   return (descr[0] == '>' ? "big-endian " : "") + kind + " (" + quoted + ")";
 }
 
-struct npy_header {
-  std::string descr;
-  bool fortran_order = false;
-  std::vector<std::size_t> shape;
-};
-
 /// Parses a .npy header, a Python dict literal such as
 /// {'descr': '<f4', 'fortran_order': False, 'shape': (20, 100), } padded with spaces.
 /// Only the forms numpy writes are understood; returns "" or what is wrong.
-inline std::string npz_parse_header(std::string_view s, npy_header& out) {
+CTGRAPH_DECL std::string npz_parse_header(std::string_view s, npy_header& out) {
   std::size_t at = 0;
   auto skip_space = [&] {
     while (at < s.size() && (s[at] == ' ' || s[at] == '\t' || s[at] == '\n' || s[at] == '\r')) ++at;
@@ -168,7 +183,7 @@ inline std::string npz_parse_header(std::string_view s, npy_header& out) {
 }
 
 /// One .npy member of `file`, named `raw` in the archive: checks its header and converts its values.
-inline npz_array npz_parse_npy(std::string_view npy, const std::string& file, std::string_view raw) {
+CTGRAPH_DECL npz_array npz_parse_npy(std::string_view npy, const std::string& file, std::string_view raw) {
   const std::string member = npz_printable(raw);
   const auto error = [&](const std::string& why) { return weights_error(file + ": " + why); };
   if (npy.size() < 10 || !npy.starts_with("\x93NUMPY"))
@@ -216,7 +231,7 @@ inline npz_array npz_parse_npy(std::string_view npy, const std::string& file, st
 }
 
 /// The bytes np.save writes for `a`: a 1.0 header padded so that the data starts at a multiple of 64.
-inline std::string npy_bytes(const npz_array_view& a) {
+CTGRAPH_DECL std::string npy_bytes(const npz_array_view& a) {
   const bool is_float = std::holds_alternative<std::span<const float>>(a.values);
   std::string dict = std::string("{'descr': '") + (is_float ? "<f4" : "<f8") +
                      "', 'fortran_order': False, 'shape': " + npz_shape_string(a.shape) + ", }";
@@ -235,6 +250,7 @@ inline std::string npy_bytes(const npz_array_view& a) {
       a.values);
   return npy;
 }
+#endif  // CTGRAPH_DEFINE_HERE
 
 }  // namespace detail
 

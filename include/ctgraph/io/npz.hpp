@@ -15,9 +15,8 @@
 #include <string_view>
 #include <vector>
 
-#include <zip.h>
-
 #include "ctgraph/detail/atomic_file.hpp"
+#include "ctgraph/detail/compiled.hpp"
 #include "ctgraph/detail/read_file.hpp"
 #include "ctgraph/io/npy.hpp"
 
@@ -25,9 +24,31 @@ namespace ctgraph {
 
 namespace detail {
 
+/// The arrays of the archive `z`, the contents of the file `name`: read_npz without the file.
+CTGRAPH_DECL std::vector<npz_array> npz_parse(std::string_view z, const std::string& name);
+/// The bytes of an archive of `members` (name, .npy bytes), stored, as np.savez writes it.
+CTGRAPH_DECL std::string npz_zip(const std::vector<std::pair<std::string, std::string>>& members,
+                                 const std::string& name);
+
+}  // namespace detail
+
+/// Reads every array of an .npz archive as np.savez or np.savez_compressed writes it; a weights_error says why not.
+CTGRAPH_DECL std::vector<npz_array> read_npz(const std::filesystem::path& file);
+/// Writes `arrays` as an uncompressed .npz archive, as np.savez would: all of it, or nothing and a weights_error.
+CTGRAPH_DECL void write_npz(const std::filesystem::path& file, const std::vector<npz_array_view>& arrays);
+
+}  // namespace ctgraph
+
+#if CTGRAPH_DEFINE_HERE
+#include <zip.h>
+
+namespace ctgraph {
+
+namespace detail {
+
 /// Why libzip finds no archive in `z`, when the end record says so: its central directory's place
 /// and size, which libzip checks but does not report. "" when the record looks sound.
-inline std::string npz_directory_problem(std::string_view z) {
+CTGRAPH_DECL std::string npz_directory_problem(std::string_view z) {
   const std::uint64_t size = z.size();
   const std::uint64_t lowest = size > 22 + 0xFFFF ? size - 22 - 0xFFFF : 0;
   for (std::uint64_t at = size >= 22 ? size - 22 + 1 : 0; at-- > lowest;) {
@@ -46,7 +67,7 @@ inline std::string npz_directory_problem(std::string_view z) {
 }
 
 /// What libzip's refusal `code` means for a weights file, in the words of this library.
-inline std::string npz_zip_problem(int code, std::string_view bytes, const zip_error_t* error) {
+CTGRAPH_DECL std::string npz_zip_problem(int code, std::string_view bytes, const zip_error_t* error) {
   if (code == ZIP_ER_NOZIP || code == ZIP_ER_INCONS)
     if (std::string why = npz_directory_problem(bytes); !why.empty()) return why;
   switch (code) {
@@ -76,7 +97,7 @@ struct zip_closer {
 };
 
 /// The arrays of the archive `z`, the contents of the file `name`: read_npz without the file.
-inline std::vector<npz_array> npz_parse(std::string_view z, const std::string& name) {
+CTGRAPH_DECL std::vector<npz_array> npz_parse(std::string_view z, const std::string& name) {
   const auto error = [&](const std::string& why) { return weights_error(name + ": " + why); };
   if (z.empty()) throw error("is empty (0 bytes), not an .npz archive");
   if (z.starts_with("\x93NUMPY")) throw error("is a single .npy array (np.save), not an .npz archive (np.savez)");
@@ -155,7 +176,7 @@ inline std::vector<npz_array> npz_parse(std::string_view z, const std::string& n
 }
 
 /// The bytes of an archive of `members` (name, .npy bytes), stored, as np.savez writes it.
-inline std::string npz_zip(const std::vector<std::pair<std::string, std::string>>& members, const std::string& name) {
+CTGRAPH_DECL std::string npz_zip(const std::vector<std::pair<std::string, std::string>>& members, const std::string& name) {
   const auto fail = [&](const std::string& what, const zip_error_t* e) {
     return weights_error(name + ": cannot save: " + what + " (libzip: " +
                          zip_error_strerror(const_cast<zip_error_t*>(e)) + ")");
@@ -206,12 +227,12 @@ inline std::string npz_zip(const std::vector<std::pair<std::string, std::string>
 }  // namespace detail
 
 /// Reads every array of an .npz archive as np.savez or np.savez_compressed writes it; a weights_error says why not.
-inline std::vector<npz_array> read_npz(const std::filesystem::path& file) {
-  return detail::npz_parse(detail::read_whole_file<weights_error>(file), file.string());
+CTGRAPH_DECL std::vector<npz_array> read_npz(const std::filesystem::path& file) {
+  return detail::npz_parse(detail::read_whole_file(file, detail::throw_as<weights_error>), file.string());
 }
 
 /// Writes `arrays` as an uncompressed .npz archive, as np.savez would: all of it, or nothing and a weights_error.
-inline void write_npz(const std::filesystem::path& file, const std::vector<npz_array_view>& arrays) {
+CTGRAPH_DECL void write_npz(const std::filesystem::path& file, const std::vector<npz_array_view>& arrays) {
   const std::string name = file.string();
   std::set<std::string> names;
   std::vector<std::pair<std::string, std::string>> members;
@@ -227,7 +248,8 @@ inline void write_npz(const std::filesystem::path& file, const std::vector<npz_a
                                   std::to_string(count));
     members.emplace_back(a.name + ".npy", detail::npy_bytes(a));
   }
-  detail::write_atomically<weights_error>(file, detail::npz_zip(members, name), name + ": cannot save: ");
+  detail::write_atomically(file, detail::npz_zip(members, name), name + ": cannot save: ", detail::throw_as<weights_error>);
 }
 
 }  // namespace ctgraph
+#endif  // CTGRAPH_DEFINE_HERE

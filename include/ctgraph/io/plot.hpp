@@ -145,7 +145,7 @@ class temp_file {
 
  private:
   std::filesystem::path target_;
-  ctgraph::detail::atomic_file<std::runtime_error> file_;
+  ctgraph::detail::atomic_file file_;
 };
 
 // Without the driver, plinit() lists devices on stdout, reads a choice from

@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "ctgraph/detail/compiled.hpp"
 #include "ctgraph/io/npz.hpp"
 #include "ctgraph/parameter_info.hpp"
 
@@ -31,11 +32,15 @@ std::vector<npz_array_view> parameter_views(const std::vector<parameter_info>& t
 }
 
 /// How many values the parameters of `table` take: the flat buffer's size.
-inline std::size_t parameter_count(const std::vector<parameter_info>& table) {
+CTGRAPH_DECL std::size_t parameter_count(const std::vector<parameter_info>& table);
+
+#if CTGRAPH_DEFINE_HERE
+CTGRAPH_DECL std::size_t parameter_count(const std::vector<parameter_info>& table) {
   std::size_t count = 0;
   for (const auto& p : table) count = std::max(count, p.offset + p.size);
   return count;
 }
+#endif
 }  // namespace detail
 
 /// Saves the model's parameters to `file` as an .npz archive that np.load reads; atomic.
@@ -95,6 +100,17 @@ std::vector<Scalar> parameters_from(const std::vector<npz_array>& arrays, const 
     throw weights_error(name + ": holds arrays that are not parameters of the graph: " + strangers);
   return loaded;
 }
+
+#ifdef CTGRAPH_INSTANCE
+CTGRAPH_INSTANCE std::vector<npz_array_view> parameter_views<float>(const std::vector<parameter_info>&,
+                                                                    std::span<const float>);
+CTGRAPH_INSTANCE std::vector<npz_array_view> parameter_views<double>(const std::vector<parameter_info>&,
+                                                                     std::span<const double>);
+CTGRAPH_INSTANCE std::vector<float> parameters_from<float>(const std::vector<npz_array>&, const std::string&,
+                                                           const std::vector<parameter_info>&, beside_parameters);
+CTGRAPH_INSTANCE std::vector<double> parameters_from<double>(const std::vector<npz_array>&, const std::string&,
+                                                             const std::vector<parameter_info>&, beside_parameters);
+#endif
 }  // namespace detail
 
 /// Loads the parameters from `file` (np.savez's float32 or float64 arrays, named as parameter_table());

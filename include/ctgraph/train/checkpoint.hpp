@@ -25,6 +25,7 @@
 #include <utility>
 #include <vector>
 
+#include "ctgraph/detail/compiled.hpp"
 #include "ctgraph/io/weights.hpp"
 #include "ctgraph/parameter_info.hpp"
 
@@ -81,6 +82,15 @@ void write_checkpoint(const std::filesystem::path& folder, const std::vector<par
   views.push_back({"fit.history", {state.history.size(), 6}, std::span<const double>(history)});
   write_npz(file, views);
 }
+
+#ifdef CTGRAPH_INSTANCE
+CTGRAPH_INSTANCE void write_checkpoint<float>(const std::filesystem::path&, const std::vector<parameter_info>&,
+                                              std::span<const float>, std::span<const float>, std::uint64_t,
+                                              const fit_state&);
+CTGRAPH_INSTANCE void write_checkpoint<double>(const std::filesystem::path&, const std::vector<parameter_info>&,
+                                               std::span<const double>, std::span<const double>, std::uint64_t,
+                                               const fit_state&);
+#endif
 }  // namespace detail
 
 /// Writes the model and `state` to folder/checkpoint.npz (creating the folder), atomically.
@@ -165,6 +175,15 @@ checkpoint_contents<Scalar> read_checkpoint(const std::filesystem::path& folder,
   out.optimizer_state.assign(optimizer.begin(), optimizer.end());
   return out;
 }
+
+#ifdef CTGRAPH_INSTANCE
+CTGRAPH_INSTANCE checkpoint_contents<float> read_checkpoint<float>(const std::filesystem::path&,
+                                                                   const std::vector<parameter_info>&, std::size_t,
+                                                                   std::size_t);
+CTGRAPH_INSTANCE checkpoint_contents<double> read_checkpoint<double>(const std::filesystem::path&,
+                                                                     const std::vector<parameter_info>&, std::size_t,
+                                                                     std::size_t);
+#endif
 }  // namespace detail
 
 /// Reads folder/checkpoint.npz into the model (parameters, optimizer state, step count) and returns the

@@ -11,6 +11,7 @@
 #include <string_view>
 #include <vector>
 
+#include "ctgraph/detail/compiled.hpp"
 #include "ctgraph/detail/names.hpp"
 #include "ctgraph/detail/plan.hpp"
 
@@ -164,7 +165,12 @@ struct summary_rows {
   }
 };
 
-inline std::string thousands(std::size_t n) {
+/// Prints the table of `rows` as Keras' model.summary() does, with ctgraph's totals below it.
+CTGRAPH_DECL void print_summary(std::ostream& os, std::string_view title, const std::vector<summary_row>& rows,
+                                const summary_totals& totals);
+
+#if CTGRAPH_DEFINE_HERE
+CTGRAPH_DECL std::string thousands(std::size_t n) {
   std::string digits = std::to_string(n), out;
   for (std::size_t i = 0; i < digits.size(); ++i) {
     if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
@@ -173,13 +179,13 @@ inline std::string thousands(std::size_t n) {
   return out;
 }
 
-inline std::string pad(std::string s, std::size_t width) {
+CTGRAPH_DECL std::string pad(std::string s, std::size_t width) {
   if (s.size() < width) s.resize(width, ' ');
   return s + ' ';
 }
 
-inline void print_summary(std::ostream& os, std::string_view title, const std::vector<summary_row>& rows,
-                          const summary_totals& totals) {
+CTGRAPH_DECL void print_summary(std::ostream& os, std::string_view title, const std::vector<summary_row>& rows,
+                                const summary_totals& totals) {
   // An input or a free op is named by its kind and its position among the rows of that kind
   // (input_1, multiply_1); a layer by its own name.
   std::vector<std::string> names;
@@ -216,6 +222,7 @@ inline void print_summary(std::ostream& os, std::string_view title, const std::v
      << "Workspace at batch " << totals.batch << ": " << thousands(totals.workspace_bytes) << " bytes\n"
      << rule << '\n';
 }
+#endif  // CTGRAPH_DEFINE_HERE
 
 }  // namespace detail
 
