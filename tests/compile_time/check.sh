@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # check.sh FILE -- COMPILER ARGS...: compiles FILE with -DSTEPS=20 and -DSTEPS=200 (three
 # times each, in turn, the least user CPU time of each kept, so that other work on the machine
-# weighs little) and fails when the longer sequence takes more than 20% longer to compile.
+# weighs little) and fails when the longer sequence takes more than 50% longer to compile.
+# A type that grew with the length would take several times as long; this guest's compile times
+# vary by 20% from run to run (a ratio of 1.205 once in CI, 0.85 on the same code alone).
 set -eu
 file=$1
 [[ $2 == -- ]] || { echo "usage: check.sh FILE -- COMPILER [ARGS...]" >&2; exit 2; }
@@ -22,5 +24,5 @@ for _ in 1 2 3; do
 done
 awk "BEGIN { exit !($short > 0.1) }" || { echo "FAIL: the T = 20 compile took ${short} s: nothing was compiled"; exit 1; }
 ratio=$(awk "BEGIN { printf \"%.3f\", $long / $short }")
-echo "compile time, user CPU: T = 20: ${short} s, T = 200: ${long} s, ratio ${ratio} (limit 1.2)"
-awk "BEGIN { exit !($ratio <= 1.2) }"
+echo "compile time, user CPU: T = 20: ${short} s, T = 200: ${long} s, ratio ${ratio} (limit 1.5)"
+awk "BEGIN { exit !($ratio <= 1.5) }"
