@@ -46,3 +46,33 @@ TEST_CASE("affine: a product of a per-sample matrix with a parameter plus a bias
   test::check_gradients<decltype(ctgraph::tanh(matmul(seq, w) + b))>();
   test::check_gradients<decltype(ctgraph::tanh(matmul(seq, w) + full_b))>();
 }
+
+namespace {
+// Every R x N block's column sums against a sum in double, for rows narrower and wider than a
+// vector, and counts of rows that do not fill the last period (row_block.hpp).
+template <std::size_t R, std::size_t N>
+void check_column_sums() {
+  std::array<float, R * N> g;
+  random_engine rng(R * 100 + N);
+  for (float& v : g) v = float(rng.uniform(-1, 1));
+  std::array<float, N> sum;
+  sum.fill(0.5f);  // added to, not overwritten
+  detail::add_column_sums<R, N>(g.data(), sum.data());
+  for (std::size_t j = 0; j < N; ++j) {
+    double expected = 0.5;
+    for (std::size_t r = 0; r < R; ++r) expected += g[r * N + j];
+    CHECK(sum[j] == doctest::Approx(expected).epsilon(1e-5));
+  }
+}
+}  // namespace
+
+TEST_CASE("affine: a bias's gradient is each column's sum over the rows, for narrow and wide rows alike") {
+  check_column_sums<32, 6>();   // digits_attention: a period of 8 rows, 4 whole periods
+  check_column_sums<37, 6>();   // 4 periods and 5 rows
+  check_column_sums<5, 6>();    // less than one period
+  check_column_sums<32, 3>();
+  check_column_sums<33, 1>();
+  check_column_sums<120, 20>();
+  check_column_sums<7, 100>();  // wide rows: summed row by row
+  check_column_sums<1, 1>();
+}

@@ -7,6 +7,7 @@
 
 #include <cmath>
 
+#include "ctgraph/detail/row_block.hpp"
 #include "ctgraph/detail/softmax_row.hpp"
 #include "ctgraph/ops/matmul.hpp"
 #include "ctgraph/ops/unary.hpp"
@@ -46,14 +47,18 @@ struct affine_node {
     S* y = c.template value<affine_node>();
     const S* b = c.template value<B>();
     detail::fixed_gemm<false, false, false, R, N, K>(c.template value<X>(), c.template value<W>(), y);
-    for (std::size_t r = 0; r < R; ++r) {
-      S* row = y + r * N;
-      const S* bias = bias_per_column ? b : b + (r % M) * N;
-      if constexpr (std::is_same_v<Act, softmax_epilogue>) {
-        for (std::size_t j = 0; j < N; ++j) row[j] += bias[j];
-        detail::softmax_forward<N>(row, row);
-      } else {
-        for (std::size_t j = 0; j < N; ++j) row[j] = Act::f(row[j] + bias[j]);
+    if constexpr (bias_per_column && !std::is_same_v<Act, softmax_epilogue>) {
+      detail::add_bias_and_map<R, N>(y, b, [](S v) { return S(Act::f(v)); });
+    } else {
+      for (std::size_t r = 0; r < R; ++r) {
+        S* row = y + r * N;
+        const S* bias = bias_per_column ? b : b + (r % M) * N;
+        if constexpr (std::is_same_v<Act, softmax_epilogue>) {
+          for (std::size_t j = 0; j < N; ++j) row[j] += bias[j];
+          detail::softmax_forward<N>(row, row);
+        } else {
+          for (std::size_t j = 0; j < N; ++j) row[j] = Act::f(row[j] + bias[j]);
+        }
       }
     }
   }
@@ -65,17 +70,20 @@ struct affine_node {
     const S* y = c.template value<affine_node>();
     S* g = c.template grad<affine_node>();  // becomes z' in place: nothing reads this gradient after us
     S* db = c.template grad<B>();
-    for (std::size_t r = 0; r < R; ++r) {
-      S* gr = g + r * N;
-      const S* yr = y + r * N;
-      if constexpr (std::is_same_v<Act, softmax_epilogue>) {
-        detail::softmax_backward<N, 1, false>(yr, gr, gr);
-      } else if constexpr (!std::is_same_v<Act, identity_op>) {
-        // act' from the output alone: what op_traits<Act>::fuses_into_epilogue promises.
-        for (std::size_t j = 0; j < N; ++j) gr[j] *= Act::df(yr[j], yr[j]);
-      }
-      S* dbr = bias_per_column ? db : db + (r % M) * N;
-      for (std::size_t j = 0; j < N; ++j) dbr[j] += gr[j];
+    if constexpr (std::is_same_v<Act, softmax_epilogue>) {
+      for (std::size_t r = 0; r < R; ++r) detail::softmax_backward<N, 1, false>(y + r * N, g + r * N, g + r * N);
+    } else if constexpr (!std::is_same_v<Act, identity_op>) {
+      // act' from the output alone: what op_traits<Act>::fuses_into_epilogue promises. One pass over
+      // the block, so that it vectorizes however narrow a row is.
+      for (std::size_t i = 0; i < R * N; ++i) g[i] *= Act::df(y[i], y[i]);
+    }
+    if constexpr (bias_per_column) {
+      // Summed apart from db, in registers: db += g row by row waited on its own store at every row
+      // (db may alias g for the compiler), a quarter of digits_attention's step at 6 columns.
+      detail::add_column_sums<R, N>(g, db);
+    } else {
+      for (std::size_t r = 0; r < R; ++r)
+        for (std::size_t j = 0; j < N; ++j) db[(r % M) * N + j] += g[r * N + j];
     }
     detail::fixed_gemm<true, false, true, K, N, R>(c.template value<X>(), g, c.template grad<W>());
     if constexpr (needs_grad<X>) detail::fixed_gemm<false, true, true, R, K, N>(g, c.template value<W>(), c.template grad<X>());
