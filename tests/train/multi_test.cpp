@@ -185,6 +185,21 @@ TEST_CASE("evaluate on a multi_dataset: each output's own loss, and the weighted
   CHECK(result.loss == doctest::Approx(0.7 * mse + 0.3 * cross_entropy).epsilon(1e-5));
 }
 
+TEST_CASE("the shuffle is Fisher-Yates drawing from the library's generator, in blocks or not") {
+  // The draws are made a block ahead of the swaps (fit.hpp): the same order as one draw per swap,
+  // for sizes below, at and past a block's 256.
+  for (const std::size_t n : {0, 1, 2, 3, 255, 256, 257, 258, 513, 5000}) {
+    std::vector<std::size_t> blocked(n), textbook(n);
+    std::iota(blocked.begin(), blocked.end(), std::size_t{0});
+    std::iota(textbook.begin(), textbook.end(), std::size_t{0});
+    random_engine a(n + 1), b(n + 1);
+    detail::shuffle(blocked, a);
+    for (std::size_t i = n; i-- > 1;) std::swap(textbook[i], textbook[b.below(i + 1)]);
+    CHECK(blocked == textbook);
+    CHECK(a.next() == b.next());  // as many draws
+  }
+}
+
 TEST_CASE("fit on a multi_dataset equals the same train_step calls, every array in the one shuffled order, bit for bit") {
   const auto data = two_tasks(70, 8);  // batches of 32, 32 and 6
   const auto optimizer = keras_adam(0.01);
