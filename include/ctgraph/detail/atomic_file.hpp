@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "ctgraph/detail/compiled.hpp"
+#include "ctgraph/detail/error_thrower.hpp"
 
 namespace ctgraph::detail {
 
@@ -27,15 +28,6 @@ namespace ctgraph::detail {
 /// to remove: a NUL-terminated path, valid while pending_temp_set is 1.
 inline char pending_temp[4096] = {};
 inline volatile std::sig_atomic_t pending_temp_set = 0;
-
-/// How the file functions report a failure: by throwing an Error of the message (throw_as<Error>).
-/// A pointer, not a template parameter, so that they are compiled once and not once per error type.
-using error_thrower = void (*)(const std::string& what);
-
-template <class Error>
-void throw_as(const std::string& what) {
-  throw Error(what);
-}
 
 /// A temporary beside `target`, renamed over it by commit(); gone if commit() is never reached.
 /// Errors are thrown by raise(prefix + what went wrong).

@@ -9,8 +9,8 @@
 #include <string>
 #include <system_error>
 
-#include "ctgraph/detail/atomic_file.hpp"
 #include "ctgraph/detail/compiled.hpp"
+#include "ctgraph/detail/error_thrower.hpp"
 
 namespace ctgraph::detail {
 

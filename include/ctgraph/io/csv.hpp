@@ -26,6 +26,7 @@
 #include <xtensor/xtensor.hpp>
 
 #include "ctgraph/detail/compiled.hpp"
+#include "ctgraph/detail/escaped_text.hpp"
 #include "ctgraph/detail/read_file.hpp"
 #include "ctgraph/train/fit.hpp"
 
@@ -100,23 +101,9 @@ CTGRAPH_DECL std::string_view csv_trim(std::string_view s) {
   return s.substr(first, s.find_last_not_of(csv_space) - first + 1);
 }
 
-/// A field as it goes into a message: quoted, control bytes escaped, long ones cut.
 CTGRAPH_DECL std::string csv_quote(std::string_view field) {
-  constexpr std::size_t max_shown = 40;
-  std::string out = "\"";
-  for (const char c : field.substr(0, max_shown)) {
-    const auto u = static_cast<unsigned char>(c);
-    if (u < 0x20 || u == 0x7f || c == '"' || c == '\\') {
-      constexpr char hex[] = "0123456789abcdef";
-      out += "\\x";
-      out += hex[u >> 4];
-      out += hex[u & 15];
-    } else {
-      out += c;
-    }
-  }
-  if (field.size() > max_shown) out += "...";
-  return out + "\"";
+  // Quotes and backslashes too: the field is shown between quotes.
+  return "\"" + escaped_text(field, 40, [](unsigned char u) { return u < 0x20 || u == 0x7f || u == '"' || u == '\\'; }) + "\"";
 }
 
 CTGRAPH_DECL bool csv_is_class_name(std::string_view s, const std::vector<std::string>& names) {

@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "ctgraph/detail/compiled.hpp"
+#include "ctgraph/detail/escaped_text.hpp"
 
 namespace ctgraph {
 
@@ -83,22 +84,8 @@ CTGRAPH_DECL std::string npz_shape_string(const std::vector<std::size_t>& shape)
   return out + (shape.size() == 1 ? ",)" : ")");
 }
 
-/// A name or text from a file as it goes into a message: bytes outside printable ASCII escaped, long ones cut.
 CTGRAPH_DECL std::string npz_printable(std::string_view text) {
-  constexpr std::size_t max_shown = 80;
-  std::string out;
-  for (const char c : text.substr(0, max_shown)) {
-    const auto u = static_cast<unsigned char>(c);
-    if (u < 0x20 || u >= 0x7f) {
-      constexpr char hex[] = "0123456789abcdef";
-      out += "\\x";
-      out += hex[u >> 4];
-      out += hex[u & 15];
-    } else {
-      out += c;
-    }
-  }
-  return text.size() > max_shown ? out + "..." : out;
+  return escaped_text(text, 80, [](unsigned char u) { return u < 0x20 || u >= 0x7f; });
 }
 
 /// "int64 ('<i8')", "big-endian float64 ('>f8')": a dtype descr in words, for messages.
