@@ -42,8 +42,14 @@ inline void add_column_sums(const S* __restrict g, S* __restrict sum) {
     for (std::size_t at = 0; at < whole; at += P)
       for (std::size_t i = 0; i < P; ++i) acc[i] += g[at + i];
     for (std::size_t i = 0; i < total - whole; ++i) acc[i] += g[whole + i];
+    // The period's P / N rows folded into the columns a row at a time. (folded[i % N] over i
+    // took longer than the sums themselves: not unrolled, a division per value; halving the period
+    // in vector windows was slower too, its loads straddling the stores before them.)
     std::array<S, N> folded{};
-    for (std::size_t i = 0; i < P; ++i) folded[i % N] += acc[i];
+#pragma GCC unroll 16
+    for (std::size_t r = 0; r < P / N; ++r)
+#pragma GCC unroll 32
+      for (std::size_t j = 0; j < N; ++j) folded[j] += acc[r * N + j];
     for (std::size_t j = 0; j < N; ++j) sum[j] += folded[j];
   }
 }
