@@ -14,6 +14,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -207,6 +208,27 @@ TEST_CASE("checkpoint: a write that fails keeps the last good checkpoint") {
   CHECK_MESSAGE(message.find(": cannot save: cannot write") != std::string::npos, message);
   CHECK(read_bytes(checkpoint_file(dir.path)) == good);
   CHECK(std::distance(fs::directory_iterator(dir.path), fs::directory_iterator()) == 1);  // no temporary left
+}
+
+TEST_CASE("fit's divergence check finds a NaN or an infinity anywhere, and nothing in finite values") {
+  const auto check = []<class S>(S) {
+    std::vector<S> values(1001, S(0.25));
+    CHECK(detail::all_finite(std::span<const S>(values)));
+    for (const S odd : {std::numeric_limits<S>::max(), -std::numeric_limits<S>::max(),
+                        std::numeric_limits<S>::denorm_min(), S(-0.0)}) {
+      values[500] = odd;
+      CHECK(detail::all_finite(std::span<const S>(values)));
+    }
+    for (const std::size_t at : {std::size_t{0}, std::size_t{517}, std::size_t{1000}})
+      for (const S bad : {std::numeric_limits<S>::quiet_NaN(), -std::numeric_limits<S>::quiet_NaN(),
+                          std::numeric_limits<S>::infinity(), -std::numeric_limits<S>::infinity()}) {
+        values.assign(values.size(), S(0.25));
+        values[at] = bad;
+        CHECK(!detail::all_finite(std::span<const S>(values)));
+      }
+  };
+  check(0.0f);
+  check(0.0);
 }
 
 TEST_CASE("fit: a non-finite gradient stops training naming epoch and batch; the parameters are the last finite ones") {
