@@ -5,11 +5,19 @@
 //                     latency on every FMA port. This is the ceiling compare uses.
 //   sgemm_gflops      OpenBLAS' single-thread sgemm at 1024^3 (what a good library
 //                     reaches on a large product; printed beside, for reference).
+// and, with two cores or more, what a threaded step pays to share a cache line:
+//   core_to_core_ns   one way of a ping-pong of one cache line between two threads (median of
+//                     5 runs). A virtual machine's two vCPUs may sit on one core complex (tens of
+//                     ns) or two (about 165 ns on this project's Zen 4 guest), and the host moves
+//                     them: fit's --threads speed follows (README, Speed).
 // Each is the best of several runs; run 0 warms up (clock ramp, page faults). Time is the
 // thread's CPU time, so that a busy machine (other processes on the core) reads the same.
 #include <algorithm>
+#include <atomic>
+#include <chrono>
 #include <cstdio>
 #include <ctime>
+#include <thread>
 #include <vector>
 
 #include <cblas.h>
@@ -80,11 +88,39 @@ double sgemm_peak() {
   return best;
 }
 
+/// One way of a cache line's trip between two threads, in ns: each waits for the other's store.
+double core_to_core_ns() {
+  constexpr int trips = 200'000;
+  std::vector<double> runs;
+  for (int run = 0; run < 5; ++run) {
+    alignas(64) std::atomic<int> line{0};
+    std::thread other([&] {
+      for (int i = 0; i < trips; ++i) {
+        while (line.load(std::memory_order_acquire) != 2 * i + 1) {
+        }
+        line.store(2 * i + 2, std::memory_order_release);
+      }
+    });
+    const auto start = std::chrono::steady_clock::now();
+    for (int i = 0; i < trips; ++i) {
+      line.store(2 * i + 1, std::memory_order_release);
+      while (line.load(std::memory_order_acquire) != 2 * i + 2) {
+      }
+    }
+    const std::chrono::duration<double, std::nano> took = std::chrono::steady_clock::now() - start;
+    other.join();
+    runs.push_back(took.count() / (2.0 * trips));
+  }
+  std::sort(runs.begin(), runs.end());
+  return runs[runs.size() / 2];
+}
+
 }  // namespace
 
 int main() {
   std::printf("fma_peak_gflops=%.1f\n", fma_peak());
   std::printf("fma_vector=%s, %d floats, %d chains\n", vector_isa, lanes, chains);
   std::printf("sgemm_gflops=%.1f\n", sgemm_peak());
+  if (std::thread::hardware_concurrency() > 1) std::printf("core_to_core_ns=%.0f\n", core_to_core_ns());
   return 0;
 }
