@@ -51,6 +51,12 @@ void register_gemm_shapes() {
   register_gemm_matches_blas<false, true, false, 13, 33, 17, S>();    // every kind of tail at once
   register_gemm_matches_blas<false, false, true, 200, 8, 24, S>();    // SimpleChains' 24 -> 8
   register_gemm_matches_blas<false, false, false, 31, 1, 9, S>();     // one column
+  // Tails in 128-, 256- and 512-bit vectors, full and masked (float: 13, 6 and 3 past the full
+  // vectors; double: 5, 6, 3 and 2).
+  register_gemm_matches_blas<false, false, true, 9, 45, 11, S>();
+  register_gemm_matches_blas<true, false, false, 10, 22, 12, S>();
+  register_gemm_matches_blas<false, true, true, 8, 3, 10, S>();
+  register_gemm_matches_blas<false, false, false, 7, 2, 9, S>();
 }
 }  // namespace
 

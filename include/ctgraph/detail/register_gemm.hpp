@@ -29,42 +29,53 @@ inline constexpr std::size_t k_splits = [] {
   return want < K ? want : (K > 0 ? K : 1);
 }();
 
-/// Rows [m0, m0 + MR) x columns [n0, n0 + Cols) of C, Cols <= NV * lanes.
+/// Rows [m0, m0 + MR) x columns [n0, n0 + Cols) of C: Cols / lanes full vectors, and the rest
+/// (if any) in the narrowest vector that holds it. (A tail of 4 columns in a 512-bit vector cost a
+/// whole 512-bit FMA per step on a core that runs those as two 256-bit halves; in a 128-bit one,
+/// a quarter. golden_feature's and iris' layers are 20 and 10 wide.)
 template <bool TransposeA, bool Accumulate, std::size_t M, std::size_t N, std::size_t K, std::size_t MR,
           std::size_t Cols, class S>
 inline void register_tile(const S* __restrict a, const S* __restrict b, S* __restrict c, std::size_t m0,
                           std::size_t n0) {
   using V = typename simd<S>::type;
   constexpr std::size_t L = simd<S>::lanes;
-  constexpr std::size_t NV = (Cols + L - 1) / L;
-  constexpr std::size_t last = Cols - (NV - 1) * L;  // columns in the last vector
-  constexpr std::size_t U = k_splits<MR * NV, K>;
-  V acc[U][MR][NV];
+  constexpr std::size_t NF = Cols / L;     // full vectors
+  constexpr std::size_t tail = Cols % L;  // columns past them
+  using tail_simd = simd<S, bytes_for<S, tail == 0 ? 1 : tail>>;
+  using T = typename tail_simd::type;
+  constexpr std::size_t vectors = NF + (tail > 0);
+  constexpr std::size_t U = k_splits<MR * vectors, K>;
+  V acc[U][MR][NF > 0 ? NF : 1];
+  T tail_acc[U][MR];
 #pragma GCC unroll 16
-  for (std::size_t r = 0; r < MR; ++r)
+  for (std::size_t r = 0; r < MR; ++r) {
+    const S* cp = c + (m0 + r) * N + n0;
 #pragma GCC unroll 8
-    for (std::size_t v = 0; v < NV; ++v) {
-      const S* cp = c + (m0 + r) * N + n0 + v * L;
-      if constexpr (Accumulate)
-        acc[0][r][v] = v + 1 < NV ? simd<S>::template load<L>(cp) : simd<S>::template load<last>(cp);
-      else
-        acc[0][r][v] = V{};
+    for (std::size_t v = 0; v < NF; ++v) {
+      acc[0][r][v] = Accumulate ? simd<S>::template load<L>(cp + v * L) : V{};
 #pragma GCC unroll 8
       for (std::size_t u = 1; u < U; ++u) acc[u][r][v] = V{};
     }
+    if constexpr (tail > 0) {
+      tail_acc[0][r] = Accumulate ? tail_simd::template load<tail>(cp + NF * L) : T{};
+#pragma GCC unroll 8
+      for (std::size_t u = 1; u < U; ++u) tail_acc[u][r] = T{};
+    }
+  }
   // Step k of the sum into partial sum u.
   const auto step = [&](std::size_t k, std::size_t u) __attribute__((always_inline)) {
-    V bv[NV];
+    const S* bp = b + k * N + n0;
+    V bv[NF > 0 ? NF : 1];
 #pragma GCC unroll 8
-    for (std::size_t v = 0; v < NV; ++v) {
-      const S* bp = b + k * N + n0 + v * L;
-      bv[v] = v + 1 < NV ? simd<S>::template load<L>(bp) : simd<S>::template load<last>(bp);
-    }
+    for (std::size_t v = 0; v < NF; ++v) bv[v] = simd<S>::template load<L>(bp + v * L);
+    T bt{};
+    if constexpr (tail > 0) bt = tail_simd::template load<tail>(bp + NF * L);
 #pragma GCC unroll 16
     for (std::size_t r = 0; r < MR; ++r) {
       const S ar = TransposeA ? a[k * M + m0 + r] : a[(m0 + r) * K + k];
 #pragma GCC unroll 8
-      for (std::size_t v = 0; v < NV; ++v) acc[u][r][v] += ar * bv[v];
+      for (std::size_t v = 0; v < NF; ++v) acc[u][r][v] += ar * bv[v];
+      if constexpr (tail > 0) tail_acc[u][r] += ar * bt;
     }
   };
   constexpr std::size_t whole = K / U * U;
@@ -74,17 +85,20 @@ inline void register_tile(const S* __restrict a, const S* __restrict b, S* __res
 #pragma GCC unroll 8
   for (std::size_t k = whole; k < K; ++k) step(k, k - whole);
 #pragma GCC unroll 16
-  for (std::size_t r = 0; r < MR; ++r)
+  for (std::size_t r = 0; r < MR; ++r) {
+    S* cp = c + (m0 + r) * N + n0;
 #pragma GCC unroll 8
-    for (std::size_t v = 0; v < NV; ++v) {
+    for (std::size_t v = 0; v < NF; ++v) {
 #pragma GCC unroll 8
       for (std::size_t u = 1; u < U; ++u) acc[0][r][v] += acc[u][r][v];
-      S* cp = c + (m0 + r) * N + n0 + v * L;
-      if (v + 1 < NV)
-        simd<S>::template store<L>(cp, acc[0][r][v]);
-      else
-        simd<S>::template store<last>(cp, acc[0][r][v]);
+      simd<S>::template store<L>(cp + v * L, acc[0][r][v]);
     }
+    if constexpr (tail > 0) {
+#pragma GCC unroll 8
+      for (std::size_t u = 1; u < U; ++u) tail_acc[0][r] += tail_acc[u][r];
+      tail_simd::template store<tail>(cp + NF * L, tail_acc[0][r]);
+    }
+  }
 }
 
 /// Every row of C for the columns [n0, n0 + Cols): full tiles of MR rows, then the rest.

@@ -22,22 +22,36 @@ inline constexpr std::size_t vector_bytes = 32;
 inline constexpr std::size_t vector_bytes = 16;
 #endif
 
-template <class S>
+/// Vectors of Bytes bytes (the build's width by default; 16 or 32 for a narrower tail, which costs
+/// half or a quarter of a 512-bit operation on a core that runs those as two 256-bit halves).
+template <class S, std::size_t Bytes = vector_bytes>
 struct simd {
-  static constexpr std::size_t lanes = vector_bytes / sizeof(S);
-  typedef S type __attribute__((vector_size(vector_bytes)));
+  static_assert(Bytes == 16 || Bytes == 32 || Bytes == 64, "ctgraph: internal: vectors of 16, 32 or 64 bytes");
+  static constexpr std::size_t lanes = Bytes / sizeof(S);
+  typedef S type __attribute__((vector_size(Bytes)));
 
   /// The first `Count` values at p (the rest zero); with AVX-512, one masked load.
   template <std::size_t Count>
   static type load(const S* p) {
+    static_assert(Count >= 1 && Count <= lanes);
     type v;
     if constexpr (Count == lanes) {
       std::memcpy(&v, p, sizeof v);
 #if defined(__AVX512F__)
-    } else if constexpr (std::is_same_v<S, float>) {
+    } else if constexpr (std::is_same_v<S, float> && Bytes == 64) {
       v = type(_mm512_maskz_loadu_ps(__mmask16((1u << Count) - 1), p));
-    } else if constexpr (std::is_same_v<S, double>) {
+    } else if constexpr (std::is_same_v<S, double> && Bytes == 64) {
       v = type(_mm512_maskz_loadu_pd(__mmask8((1u << Count) - 1), p));
+#endif
+#if defined(__AVX512VL__)
+    } else if constexpr (std::is_same_v<S, float> && Bytes == 32) {
+      v = type(_mm256_maskz_loadu_ps(__mmask8((1u << Count) - 1), p));
+    } else if constexpr (std::is_same_v<S, float> && Bytes == 16) {
+      v = type(_mm_maskz_loadu_ps(__mmask8((1u << Count) - 1), p));
+    } else if constexpr (std::is_same_v<S, double> && Bytes == 32) {
+      v = type(_mm256_maskz_loadu_pd(__mmask8((1u << Count) - 1), p));
+    } else if constexpr (std::is_same_v<S, double> && Bytes == 16) {
+      v = type(_mm_maskz_loadu_pd(__mmask8((1u << Count) - 1), p));
 #endif
     } else {
       v = type{};
@@ -48,18 +62,37 @@ struct simd {
   /// Stores the first `Count` values of v at p, and nothing past them.
   template <std::size_t Count>
   static void store(S* p, const type& v) {
+    static_assert(Count >= 1 && Count <= lanes);
     if constexpr (Count == lanes) {
       std::memcpy(p, &v, sizeof v);
 #if defined(__AVX512F__)
-    } else if constexpr (std::is_same_v<S, float>) {
+    } else if constexpr (std::is_same_v<S, float> && Bytes == 64) {
       _mm512_mask_storeu_ps(p, __mmask16((1u << Count) - 1), __m512(v));
-    } else if constexpr (std::is_same_v<S, double>) {
+    } else if constexpr (std::is_same_v<S, double> && Bytes == 64) {
       _mm512_mask_storeu_pd(p, __mmask8((1u << Count) - 1), __m512d(v));
+#endif
+#if defined(__AVX512VL__)
+    } else if constexpr (std::is_same_v<S, float> && Bytes == 32) {
+      _mm256_mask_storeu_ps(p, __mmask8((1u << Count) - 1), __m256(v));
+    } else if constexpr (std::is_same_v<S, float> && Bytes == 16) {
+      _mm_mask_storeu_ps(p, __mmask8((1u << Count) - 1), __m128(v));
+    } else if constexpr (std::is_same_v<S, double> && Bytes == 32) {
+      _mm256_mask_storeu_pd(p, __mmask8((1u << Count) - 1), __m256d(v));
+    } else if constexpr (std::is_same_v<S, double> && Bytes == 16) {
+      _mm_mask_storeu_pd(p, __mmask8((1u << Count) - 1), __m128d(v));
 #endif
     } else {
       std::memcpy(p, &v, Count * sizeof(S));
     }
   }
 };
+
+/// The narrowest vector (16, 32 or the build's bytes) that holds Count values of S.
+template <class S, std::size_t Count>
+inline constexpr std::size_t bytes_for = [] {
+  std::size_t bytes = vector_bytes;
+  while (bytes > 16 && Count * sizeof(S) <= bytes / 2) bytes /= 2;
+  return bytes;
+}();
 
 }  // namespace ctgraph::detail

@@ -40,19 +40,20 @@ inline void small_gemm(const S* __restrict a, const S* __restrict b, S* __restri
 }
 
 /// Which kernel a product of these sizes runs on, from benchmarks/gemm_bench on the graphs' own
-/// shapes (Zen 5, one thread, GFLOP/s; OpenBLAS with its AVX2 / AVX-512 kernels):
-///  - a summation shorter than 8 (K < 8) or a single column (N == 1): the plain loops above,
-///    whose C row stays in registers while a tile's loads and stores would dominate
-///    (120x10x4: 157 against 48; 32x6x6: 74 against 37; 256x1x20: 13 against 9);
-///  - everything else up to 2^24 multiply-adds: register_gemm (256x100x20: 210 against 116 / 199;
-///    64x32x32: 258 against 107 / 237; 120x20x10: 133 against 73 / 92);
+/// shapes (one thread, GFLOP/s, this project's Zen 4 guest, FMA peak 117; OpenBLAS' AVX-512 kernels):
+///  - a summation shorter than 8 (K < 8): the plain loops above, whose C row stays in registers
+///    while a tile's loads and stores would dominate (120x10x4: 62 against 34; 32x6x6: 57 against 37;
+///    32x1x3: 19 against 2.7);
+///  - everything else up to 2^24 multiply-adds: register_gemm (256x100x20: 101; 256x20x20: 93 against
+///    the loops' 17; 120x20x10: 80 against 30; 64x32x32: 106; a single column too since its tail is a
+///    128-bit vector: 256x1x20: 10.0 against 6.5, 20x1x256: 11.4 against 10.6);
 ///  - larger products: OpenBLAS, whose packing keeps big operands in cache (at 512^3 the two
-///    already tie: 238 against 248 with its AVX-512 kernels).
+///    already tie).
 enum class gemm_kernel { loops, registers, blas };
 
 template <bool TransposeB, std::size_t M, std::size_t N, std::size_t K>
 inline constexpr gemm_kernel gemm_kernel_for =
-    K < 8 || N == 1                                     ? gemm_kernel::loops
+    K < 8                                               ? gemm_kernel::loops
     : M * N * K <= (std::size_t{1} << 24) && (!TransposeB || K * N <= 16384) ? gemm_kernel::registers
                                                         : gemm_kernel::blas;
 
