@@ -56,6 +56,42 @@ void softmax_row_matches_double() {
   }
 }
 
+/// The block forms (softmax_forward_rows, softmax_backward_rows: four rows at a time, then the
+/// rest) give each row the bits the one-row forms give it, in place and not, accumulated and not,
+/// and write nothing past the block.
+template <std::size_t Rows, std::size_t N>
+void softmax_rows_match_one_row_at_a_time() {
+  ctgraph::random_engine rng(Rows * 100 + N);
+  constexpr std::size_t size = Rows * N, guard = 32;
+  std::vector<float> x(size + guard, 5.0f), g(size + guard, 5.0f);
+  for (std::size_t i = 0; i < size; ++i) x[i] = float(rng.uniform(-30, 30)), g[i] = float(rng.uniform(-1, 1));
+  std::vector<float> y_rows(x), y_each(x);
+  ctgraph::detail::softmax_forward_rows<Rows, N>(y_rows.data(), y_rows.data());
+  for (std::size_t r = 0; r < Rows; ++r) ctgraph::detail::softmax_forward<N>(y_each.data() + r * N, y_each.data() + r * N);
+  CHECK(y_rows == y_each);
+  std::vector<float> into(size + guard, 5.0f);
+  ctgraph::detail::softmax_forward_rows<Rows, N>(x.data(), into.data());
+  CHECK(std::equal(into.begin(), into.begin() + size, y_each.begin()));
+
+  for (const bool accumulate : {false, true}) {
+    std::vector<float> dx_rows(size + guard, 0.25f), dx_each(size + guard, 0.25f);
+    std::fill(dx_rows.begin() + size, dx_rows.end(), 5.0f), std::fill(dx_each.begin() + size, dx_each.end(), 5.0f);
+    if (accumulate) {
+      ctgraph::detail::softmax_backward_rows<Rows, N, true>(y_each.data(), g.data(), dx_rows.data());
+      for (std::size_t r = 0; r < Rows; ++r)
+        ctgraph::detail::softmax_backward<N, 1, true>(y_each.data() + r * N, g.data() + r * N, dx_each.data() + r * N);
+    } else {
+      dx_rows = g, dx_each = g;  // over g, as the affine epilogue calls it
+      ctgraph::detail::softmax_backward_rows<Rows, N, false>(y_each.data(), dx_rows.data(), dx_rows.data());
+      for (std::size_t r = 0; r < Rows; ++r)
+        ctgraph::detail::softmax_backward<N, 1, false>(y_each.data() + r * N, dx_each.data() + r * N,
+                                                       dx_each.data() + r * N);
+    }
+    CHECK(dx_rows == dx_each);
+    CHECK(std::all_of(dx_rows.begin() + size, dx_rows.end(), [](float v) { return v == 5.0f; }));
+  }
+}
+
 }  // namespace
 
 TEST_CASE("exp_vector: equals exp_float in every lane, underflow and overflow included") {
@@ -79,4 +115,15 @@ TEST_CASE("softmax rows in registers: equal the double loops in float, in place,
   softmax_row_matches_double<20>();
   softmax_row_matches_double<3 * simd<float>::lanes + 1>();  // 25 with AVX2, 49 with AVX-512: a masked last vector
   softmax_row_matches_double<4 * simd<float>::lanes>();
+}
+
+TEST_CASE("softmax over a block of rows, four at a time, gives each row the one-row bits") {
+  softmax_rows_match_one_row_at_a_time<1, 20>();
+  softmax_rows_match_one_row_at_a_time<4, 20>();
+  softmax_rows_match_one_row_at_a_time<9, 20>();   // two groups of four and one row
+  softmax_rows_match_one_row_at_a_time<7, 3>();
+  softmax_rows_match_one_row_at_a_time<6, 16>();
+  softmax_rows_match_one_row_at_a_time<5, 33>();
+  softmax_rows_match_one_row_at_a_time<10, 64>();
+  softmax_rows_match_one_row_at_a_time<5, 70>();   // too long for registers: row by row
 }

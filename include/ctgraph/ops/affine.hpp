@@ -49,6 +49,9 @@ struct affine_node {
     detail::fixed_gemm<false, false, false, R, N, K>(c.template value<X>(), c.template value<W>(), y);
     if constexpr (bias_per_column && !std::is_same_v<Act, softmax_epilogue>) {
       detail::add_bias_and_map<R, N>(y, b, [](S v) { return S(Act::f(v)); });
+    } else if constexpr (bias_per_column) {
+      detail::add_bias_and_map<R, N>(y, b, [](S v) { return v; });
+      detail::softmax_forward_rows<R, N>(y, y);
     } else {
       for (std::size_t r = 0; r < R; ++r) {
         S* row = y + r * N;
@@ -71,7 +74,7 @@ struct affine_node {
     S* g = c.template grad<affine_node>();  // becomes z' in place: nothing reads this gradient after us
     S* db = c.template grad<B>();
     if constexpr (std::is_same_v<Act, softmax_epilogue>) {
-      for (std::size_t r = 0; r < R; ++r) detail::softmax_backward<N, 1, false>(y + r * N, g + r * N, g + r * N);
+      detail::softmax_backward_rows<R, N, false>(y, g, g);
     } else if constexpr (!std::is_same_v<Act, identity_op>) {
       // act' from the output alone: what op_traits<Act>::fuses_into_epilogue promises. One pass over
       // the block, so that it vectorizes however narrow a row is.

@@ -30,11 +30,15 @@ struct softmax_node {
     using sp = split<Ctx>;
     const S* x = c.template value<A>();
     S* y = c.template value<softmax_node>();
-    for (std::size_t o = 0; o < sp::outer; ++o)
-      for (std::size_t in = 0; in < sp::inner; ++in) {
-        const std::size_t base = o * sp::length * sp::inner + in;
-        detail::softmax_forward<sp::length, sp::inner>(x + base, y + base);
-      }
+    if constexpr (sp::inner == 1) {  // along the last axis: contiguous rows
+      detail::softmax_forward_rows<sp::outer, sp::length>(x, y);
+    } else {
+      for (std::size_t o = 0; o < sp::outer; ++o)
+        for (std::size_t in = 0; in < sp::inner; ++in) {
+          const std::size_t base = o * sp::length * sp::inner + in;
+          detail::softmax_forward<sp::length, sp::inner>(x + base, y + base);
+        }
+    }
   }
 
   template <class Ctx>
@@ -44,11 +48,15 @@ struct softmax_node {
     const S* y = c.template value<softmax_node>();
     const S* g = c.template grad<softmax_node>();
     S* dx = c.template grad<A>();
-    for (std::size_t o = 0; o < sp::outer; ++o)
-      for (std::size_t in = 0; in < sp::inner; ++in) {
-        const std::size_t base = o * sp::length * sp::inner + in;
-        detail::softmax_backward<sp::length, sp::inner, true>(y + base, g + base, dx + base);
-      }
+    if constexpr (sp::inner == 1) {
+      detail::softmax_backward_rows<sp::outer, sp::length, true>(y, g, dx);
+    } else {
+      for (std::size_t o = 0; o < sp::outer; ++o)
+        for (std::size_t in = 0; in < sp::inner; ++in) {
+          const std::size_t base = o * sp::length * sp::inner + in;
+          detail::softmax_backward<sp::length, sp::inner, true>(y + base, g + base, dx + base);
+        }
+    }
   }
 };
 
