@@ -31,7 +31,7 @@ inline constexpr std::size_t row_period = [] {
 template <std::size_t R, std::size_t N, class S>
 inline void add_column_sums(const S* __restrict g, S* __restrict sum) {
   constexpr std::size_t P = row_period<S, N>;
-  if constexpr (P == 0) {
+  if constexpr (P == 0 || R * N < P) {  // rows wide enough, or less than one period (a batch of 1)
     std::array<S, N> acc{};
     for (std::size_t r = 0; r < R; ++r)
       for (std::size_t j = 0; j < N; ++j) acc[j] += g[r * N + j];
