@@ -54,12 +54,15 @@ inline void add_column_sums(const S* __restrict g, S* __restrict sum) {
   }
 }
 
-/// y[r][j] = f(y[r][j] + bias[j]) over the R rows. (Row by row: a period's pattern of the bias,
-/// as the sums use, measured slower at these sizes.)
-template <std::size_t R, std::size_t N, class S, class F>
+/// y[r][j] = f(y[r][j] + bias[r % BiasRows][j]) over the R rows: a bias of one row, or of one row for
+/// each row of a sample. (Row by row: a period's pattern of the bias, as the sums use, measured
+/// slower at these sizes.)
+template <std::size_t R, std::size_t N, std::size_t BiasRows, class S, class F>
 inline void add_bias_and_map(S* __restrict y, const S* __restrict bias, F f) {
-  for (std::size_t r = 0; r < R; ++r)
-    for (std::size_t j = 0; j < N; ++j) y[r * N + j] = f(y[r * N + j] + bias[j]);
+  for (std::size_t r = 0; r < R; ++r) {
+    const S* b = bias + (BiasRows == 1 ? 0 : r % BiasRows) * N;
+    for (std::size_t j = 0; j < N; ++j) y[r * N + j] = f(y[r * N + j] + b[j]);
+  }
 }
 
 }  // namespace ctgraph::detail

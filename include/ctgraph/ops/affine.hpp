@@ -47,22 +47,13 @@ struct affine_node {
     S* y = c.template value<affine_node>();
     const S* b = c.template value<B>();
     detail::fixed_gemm<false, false, false, R, N, K>(c.template value<X>(), c.template value<W>(), y);
-    if constexpr (bias_per_column && !std::is_same_v<Act, softmax_epilogue>) {
-      detail::add_bias_and_map<R, N>(y, b, [](S v) { return S(Act::f(v)); });
-    } else if constexpr (bias_per_column) {
-      detail::add_bias_and_map<R, N>(y, b, [](S v) { return v; });
+    // The bias is one row (per column) or M rows, one for each row of a sample (b shaped as y).
+    constexpr std::size_t bias_rows = bias_per_column ? 1 : M;
+    if constexpr (std::is_same_v<Act, softmax_epilogue>) {
+      detail::add_bias_and_map<R, N, bias_rows>(y, b, [](S v) { return v; });
       detail::softmax_forward_rows<R, N>(y, y);
     } else {
-      for (std::size_t r = 0; r < R; ++r) {
-        S* row = y + r * N;
-        const S* bias = bias_per_column ? b : b + (r % M) * N;
-        if constexpr (std::is_same_v<Act, softmax_epilogue>) {
-          for (std::size_t j = 0; j < N; ++j) row[j] += bias[j];
-          detail::softmax_forward<N>(row, row);
-        } else {
-          for (std::size_t j = 0; j < N; ++j) row[j] = Act::f(row[j] + bias[j]);
-        }
-      }
+      detail::add_bias_and_map<R, N, bias_rows>(y, b, [](S v) { return S(Act::f(v)); });
     }
   }
 

@@ -316,8 +316,8 @@ std::vector<epoch_stats> fit_loop(Model& net, const Loss& loss, const Optimizer&
     for (std::size_t b = state.batches_done; b < batches; ++b) {
       const std::size_t first = b * batch, count = std::min(batch, n - first);
       source.gather(net, order.data() + first, count);
-      if (b + 2 < batches) {
-        const std::size_t next = first + 2 * batch, next_count = std::min(batch, n - next);
+      if (b + 1 < batches) {
+        const std::size_t next = first + batch, next_count = std::min(batch, n - next);
         source.prefetch(order.data() + next, next_count);
       }
       const auto [batch_loss, batch_hits] = step(count);
