@@ -3,6 +3,7 @@
 // masks as the whole batch.
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <stdexcept>
 #include <vector>
 
@@ -64,12 +65,13 @@ std::vector<double> step_gradient(std::size_t threads, std::size_t count, double
 }
 }  // namespace
 
-TEST_CASE("threads: the grains of a step are up to 8, of at least 32 rows, and cap the threads a step can use") {
-  CHECK(step_grains<model<net_type, 256>> == 8);
+TEST_CASE("threads: the grains of a step are up to 4, of at least 32 rows, and cap the threads a step can use") {
+  CHECK(step_grains<model<net_type, 256>> == 4);
   CHECK(step_grains<model<net_type, 128>> == 4);
   CHECK(step_grains<model<net_type, 120>> == 2);  // 4 grains would be 30 rows
   CHECK(step_grains<model<net_type, 32>> == 1);   // digits_attention's batch: one thread
   CHECK(step_grains<model<uneven_type, 100>> == 4);
+  CHECK(step_grains<model<golden_feature::graph_type, golden_feature::batch>> == 2);  // its own cut, of 128 rows
   CHECK(training_threads<model<net_type, 128>>(8) == 4);
   CHECK(training_threads<model<net_type, 128>>(0) == 1);
   CHECK(training_threads<model<net_type, 32>>(2) == 1);
@@ -136,8 +138,8 @@ TEST_CASE("threads: fit on 2, 3 and 4 threads trains the same bits, and what one
 }
 
 namespace {
-/// Adam without update_range: an optimizer of a user's that fit cannot share out.
-struct whole_adam {
+/// Adam behind an optimizer of a user's: update alone, nothing else of the library's.
+struct users_adam {
   adam inner = keras_adam(0.01);
   template <class S>
   void update(S* p, const S* g, S* state, std::size_t n, std::uint64_t t) const {
@@ -146,37 +148,47 @@ struct whole_adam {
 };
 }  // namespace
 
-TEST_CASE("threads: the update shared out by parameter ranges is one thread's update, bit for bit") {
+TEST_CASE("threads: every thread's copy of the model stays the model's bits, a skipped step included") {
   using m = model<net_type, 128>;
   const binary_crossentropy loss;  // the steps keep references to their loss and optimizer
   const adam optimizer = keras_adam(0.01);
-  for (const std::size_t threads : {2u, 3u}) {
-    m shared(7), whole(7);
-    fill_batch(shared, 3);
-    fill_batch(whole, 3);
-    detail::training_step<m, binary_crossentropy, adam, binary_accuracy, 1> by_range(shared, loss, optimizer,
-                                                                                    threads);
-    detail::training_step<m, binary_crossentropy, adam, binary_accuracy, 1> one(whole, loss, optimizer, threads);
-    for (int s = 0; s < 3; ++s) {  // three steps: the moments and the step count carry over
-      by_range(100), one(100);
-      REQUIRE(std::ranges::equal(shared.gradients(), whole.gradients()));
-      by_range.update();
-      whole.update(optimizer);
+  for (const std::size_t threads : {2u, 3u, 4u}) {
+    CAPTURE(threads);
+    m net(7), alone(7), shared(7);
+    detail::training_step<m, binary_crossentropy, adam, binary_accuracy, 1> step(net, loss, optimizer, threads);
+    // Without copies (fit's choice where its sync changes the model): the other threads' grains
+    // read the model's parameters, and its thread alone updates them.
+    detail::training_step<m, binary_crossentropy, adam, binary_accuracy, 1> no_copies(shared, loss, optimizer, threads,
+                                                                                     false);
+    detail::training_step<m, binary_crossentropy, adam, binary_accuracy, 1> one(alone, loss, optimizer, 1);
+    for (int s = 0; s < 5; ++s) {  // the moments and the step count carry over
+      CAPTURE(s);
+      fill_batch(net, 3 + std::uint64_t(s));
+      fill_batch(alone, 3 + std::uint64_t(s));
+      fill_batch(shared, 3 + std::uint64_t(s));
+      if (s == 2) net.input()[5] = alone.input()[5] = shared.input()[5] = std::numeric_limits<float>::quiet_NaN();
+      const auto result = step(100);
+      one(100);
+      no_copies(100);
+      const bool finite = detail::step_is_finite(result.loss, net.gradients());
+      CHECK(finite == (s != 2));  // the NaN's step is skipped, as fit skips it: no update anywhere
+      if (finite) step.update(), one.update(), no_copies.update();
+      CHECK(step.copies_match());
+      CHECK(std::ranges::equal(net.parameters(), shared.parameters()));
     }
-    CHECK(shared.steps() == whole.steps());
-    CHECK(std::ranges::equal(shared.parameters(), whole.parameters()));
-    CHECK(std::ranges::equal(shared.optimizer_state(), whole.optimizer_state()));
+    CHECK(net.steps() == 4);
+    for (std::size_t i = 0; i < net.parameters().size(); ++i)
+      CHECK(net.parameters()[i] == doctest::Approx(alone.parameters()[i]).epsilon(1e-4));
   }
 }
 
-TEST_CASE("threads: an optimizer without update_range trains on threads too, updated by one thread") {
+TEST_CASE("threads: an optimizer of the user's, with update alone, trains on threads with the library's bits") {
   const auto data = make_rows<model<net_type, 128>>(128 * 4, 13);
-  std::vector<std::vector<float>> trained;
   for (const std::size_t threads : {2u, 3u}) {
-    model<net_type, 128> by_range(5), whole(5);
-    fit(by_range, binary_crossentropy{}, keras_adam(0.01), data, {.epochs = 2, .seed = 9, .threads = threads});
-    fit(whole, binary_crossentropy{}, whole_adam{}, data, {.epochs = 2, .seed = 9, .threads = threads});
-    CHECK(std::ranges::equal(by_range.parameters(), whole.parameters()));
+    model<net_type, 128> library(5), users(5);
+    fit(library, binary_crossentropy{}, keras_adam(0.01), data, {.epochs = 2, .seed = 9, .threads = threads});
+    fit(users, binary_crossentropy{}, users_adam{}, data, {.epochs = 2, .seed = 9, .threads = threads});
+    CHECK(std::ranges::equal(library.parameters(), users.parameters()));
   }
 }
 

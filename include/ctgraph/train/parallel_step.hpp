@@ -1,10 +1,18 @@
 // A training step on several threads. The batch is cut into a fixed number of grains, of
 // grain_rows rows each; each grain's forward and backward passes run in a model of grain_rows rows
-// of its own (a replica: its own values and gradients, reading the whole model's parameters in
-// place), and the grains' gradients, each weighted by its share of the batch's rows, are summed in
-// grain order, every thread summing a range of the parameters. The optimizer's update, where it
-// takes each parameter's step from its own gradient and state alone (update_range: Adam, SGD), is
-// shared out by the same ranges.
+// of its own (a replica: its own values and gradients, reading its thread's parameters in place),
+// and the grains' gradients, each weighted by its share of the batch's rows, are summed in grain
+// order.
+//
+// Each thread keeps a copy of the model (its parameters, summed gradient and optimizer state) and
+// updates it itself: every thread sums every grain's gradient, in the same order, and takes the
+// same optimizer step, so the copies stay the same bits as the model, with no cache line written
+// by one core and read by another between steps except the grains' gradients. Sharing the update
+// out by parameter ranges instead cost a 2-core Zen 4 guest 2-3.4 us a step against 1-1.4 us for
+// the whole update on one thread (each range's parameters were shared with the other core's reads)
+// and two more barriers. Where a copy could not follow the model (a sync between the gradients and
+// the update that changes the model, as MPI's do), the model's thread sums and updates alone and
+// the other threads' grains read its parameters.
 //
 // The grains do not depend on the thread count, and neither does the order of the sum: a step
 // gives the same bits on 2, 3 or 8 threads, and the same as one thread within float rounding (one
@@ -17,11 +25,14 @@
 #include <atomic>
 #include <cstddef>
 #include <memory>
+#include <span>
 #include <stdexcept>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include "ctgraph/detail/all_finite.hpp"
+#include "ctgraph/detail/buffer.hpp"
 #include "ctgraph/detail/denormals.hpp"
 #include "ctgraph/detail/spin_barrier.hpp"
 #include "ctgraph/ops/outputs.hpp"
@@ -30,10 +41,12 @@
 namespace ctgraph {
 
 namespace detail {
-/// Up to 8 grains of at least 32 rows: fewer rows than that and a grain's products are too short
-/// to keep a core's vector units busy, so that more threads would not make a step faster.
+/// Up to 4 grains of at least 32 rows: fewer rows than that and a grain's products are too short
+/// to keep a core's vector units busy, so that more threads would not make a step faster; and
+/// every thread sums every grain's gradient, so that more grains cost each thread more. (8 grains
+/// of 32 rows made golden_feature's 2-thread step 12% slower than 4 of 64.)
 constexpr std::size_t default_grain_rows(std::size_t batch) {
-  for (std::size_t grains : {8, 4, 2})
+  for (std::size_t grains : {4, 2})
     if ((batch + grains - 1) / grains >= 32) return (batch + grains - 1) / grains;
   return batch;
 }
@@ -65,13 +78,6 @@ struct step_result {
   std::size_t hits = 0;
 };
 
-/// Whether an optimizer updates a range of the parameters on its own (update_range), so that
-/// threads can share out its update; else one thread updates them all.
-template <class Optimizer, class S>
-concept updates_by_range = requires(const Optimizer& o, S* p, const S* g, std::size_t n) {
-  o.update_range(p, g, p, n, std::uint64_t{1}, n, n);
-};
-
 template <class Model, class Loss, class Optimizer, class Metric, std::size_t TargetWidth>
 class parallel_step {
   using scalar = typename Model::scalar;
@@ -83,17 +89,28 @@ class parallel_step {
   using replica = model<typename Model::graph, rows, scalar>;
 
  public:
-  parallel_step(Model& net, const Loss& loss, const Optimizer& optimizer, std::size_t threads)
-      : net_(net), loss_(loss), optimizer_(optimizer), threads_(training_threads<Model>(threads)), start_(threads_), computed_(threads_),
-        summed_(threads_) {
+  /// `mirrored`: each thread updates a copy of the model itself; false where something other than
+  /// update() changes the model between steps (fit's sync), so that only the model's thread may.
+  parallel_step(Model& net, const Loss& loss, const Optimizer& optimizer, std::size_t threads, bool mirrored = true)
+      : net_(net), loss_(loss), optimizer_(optimizer), threads_(training_threads<Model>(threads)), mirrored_(mirrored),
+        start_(threads_), computed_(threads_) {
     if constexpr (is_outputs<typename Model::output_node>)
       throw std::invalid_argument("ctgraph: fit: threads = " + std::to_string(threads) +
                                   ": a graph of several outputs trains on one thread (its targets are one block "
                                   "per output, which a grain of rows does not cut)");
+    if (mirrored_) {
+      copies_.reserve(threads_ - 1);
+      for (std::size_t t = 1; t < threads_; ++t) {
+        copies_.emplace_back(copy_size);
+        std::copy_n(net.params(), parameters, copies_.back().data());
+        std::copy_n(net.state(), 2 * parameters, copies_.back().data() + state_at);
+      }
+      copy_steps_.fill(net.step_);
+    }
     replicas_.reserve(grains);
     for (std::size_t g = 0; g < grains; ++g) {
       replicas_.push_back(std::make_unique<replica>(net.seed_));
-      replicas_.back()->shared_params_ = net.params();
+      replicas_.back()->shared_params_ = mirrored_ ? params_of(g % threads_) : net.params();
       replicas_.back()->first_row_ = g * rows;
     }
     workers_.reserve(threads_ - 1);
@@ -124,69 +141,72 @@ class parallel_step {
   /// compute_gradients of the model's input() and target() rows [0, count): the model's
   /// gradients() then hold the gradient of the mean loss over them, as one thread's would.
   step_result operator()(std::size_t count) {
-    count_ = count;
-    phase_ = phase::gradients;  // published by the barrier
+    count_ = count;  // published by the barrier
+    ++steps_;
     start_.arrive_and_wait();
-    {
-      const denormals_flushed flushed;
-      work(0);
-    }
-    step_result out;
-    for (std::size_t g = 0; g < grains; ++g) out.loss += loss_of_[g], out.hits += hits_of_[g];
-    return out;
+    const denormals_flushed flushed;
+    work(0);
+    return {total_loss(), total_hits()};
   }
 
-  /// The optimizer's update of every parameter from gradients() (model::update), each thread
-  /// updating its range of them where the optimizer allows it.
-  void update() {
-    if constexpr (updates_by_range<Optimizer, scalar>) {
-      ++net_.step_;
-      phase_ = phase::update;
-      start_.arrive_and_wait();
-      {
-        const denormals_flushed flushed;
-        update_part(0);
-      }
-      summed_.arrive_and_wait();  // every range updated before anything reads the parameters
-    } else {
-      net_.update(optimizer_);
+  /// The optimizer's update of the model from gradients() (model::update). The other threads
+  /// update their copies themselves, where the step's loss and gradient are finite (fit's rule).
+  void update() { net_.update(optimizer_); }
+
+  /// Whether every thread's copy of the model is the model's parameters, optimizer state and step
+  /// count, bit for bit, once the threads have finished the last step (for tests: a step and its
+  /// update must leave it so).
+  bool copies_match() const {
+    for (std::size_t t = 1; t < copies_.size() + 1; ++t) {
+      while (finished_[t].load(std::memory_order_acquire) != steps_) cpu_relax();
+      const scalar* copy = copies_[t - 1].data();
+      if (!std::equal(copy, copy + parameters, net_.params()) ||
+          !std::equal(copy + state_at, copy + state_at + 2 * parameters, net_.state()) || copy_steps_[t] != net_.step_)
+        return false;
     }
+    return true;
   }
 
  private:
   static constexpr int waiting = 0, running = 1, abandoned = 2;
+  // A thread's copy: its parameters, its summed gradient, then the optimizer's state (2 per
+  // parameter), laid out as in the model, so that each loop over them is cut into vectors at the
+  // same places as the model's thread cuts its own (the same bits even where a compiler's vector
+  // code rounds differently from its scalar code).
+  static constexpr std::size_t grads_at = parameters;
+  static constexpr std::size_t state_at = 2 * parameters;
+  static constexpr std::size_t copy_size = 4 * parameters;
+  static constexpr std::size_t max_threads = grains;
+
+  scalar* params_of(std::size_t t) const { return t == 0 ? net_.params() : const_cast<scalar*>(copies_[t - 1].data()); }
+  scalar* grads_of(std::size_t t) const { return t == 0 ? net_.param_grads() : params_of(t) + grads_at; }
 
   void work_until_stopped(std::size_t t) {
     go_.wait(waiting, std::memory_order_acquire);
     if (go_.load(std::memory_order_acquire) == abandoned) return;
     const denormals_flushed flushed;  // the mode is each thread's own
-    for (;;) {
+    for (std::uint64_t steps = 1;; ++steps) {
       start_.arrive_and_wait();
       if (stop_.load(std::memory_order_relaxed)) return;
-      if (phase_ == phase::update) {
-        update_part(t);
-        summed_.arrive_and_wait();
-      } else {
-        work(t);
+      work(t);
+      // The update the model's thread makes when fit finds the step finite: the same sum, the
+      // same test, the same optimizer step on the same bits.
+      if (mirrored_ && step_is_finite(total_loss(), std::span<const scalar>(grads_of(t), parameters))) {
+        scalar* copy = params_of(t);
+        optimizer_.update(copy, copy + grads_at, copy + state_at, parameters, ++copy_steps_[t]);
       }
+      finished_[t].store(steps, std::memory_order_release);
     }
   }
 
-  // Thread t's range of the parameters, in the sum of the grains' gradients and in the update.
-  std::size_t range_begin(std::size_t t) const { return t * parameters / threads_; }
-
-  void update_part(std::size_t t) {
-    if constexpr (updates_by_range<Optimizer, scalar>)
-      optimizer_.update_range(net_.params(), net_.param_grads(), net_.state(), parameters, net_.step_,
-                              range_begin(t), range_begin(t + 1));
-  }
-
-  // Thread t's part of a step: grains t, t + threads, ...; then its range of the sum.
+  // Thread t's part of a step: grains t, t + threads, ...; then, where it keeps a copy of the
+  // model, every grain's gradient summed into the copy's.
   void work(std::size_t t) {
+    const std::size_t count = count_;  // the model's thread sets the next step's before this thread's sum ends
     for (std::size_t g = t; g < grains; g += threads_) {
       replica& r = *replicas_[g];
       const std::size_t first = g * rows;
-      count_of_[g] = first < count_ ? std::min(rows, count_ - first) : 0;
+      count_of_[g] = first < count ? std::min(rows, count - first) : 0;
       loss_of_[g] = 0, hits_of_[g] = 0;
       if (count_of_[g] == 0) continue;
       copy_rows(r, first);
@@ -194,23 +214,37 @@ class parallel_step {
       loss_of_[g] = r.compute_gradients(loss_, count_of_[g]);
       hits_of_[g] = Metric::hits(r.output().data(), r.target().data(), count_of_[g], Model::output_size, TargetWidth);
     }
+    // The grains' gradients are read by every thread that sums them; the next step's passes
+    // overwrite them only after every thread has passed the next start (its sum done).
     computed_.arrive_and_wait();
-    // A grain's gradient is of its rows' mean loss; the batch's is the mean over all its rows.
-    const std::size_t lo = range_begin(t), hi = range_begin(t + 1);
-    scalar* sum = net_.param_grads();
-    const scalar first_share = share(0);
-    const scalar* part = replicas_[0]->param_grads();  // grain 0 always has rows
-    for (std::size_t i = lo; i < hi; ++i) sum[i] = first_share * part[i];
-    for (std::size_t g = 1; g < grains; ++g) {
-      if (count_of_[g] == 0) continue;
-      const scalar w = share(g);
-      part = replicas_[g]->param_grads();
-      for (std::size_t i = lo; i < hi; ++i) sum[i] += w * part[i];
-    }
-    summed_.arrive_and_wait();
+    if (t == 0 || mirrored_) sum_gradients(grads_of(t), count);
   }
 
-  scalar share(std::size_t g) const { return scalar(double(count_of_[g]) / double(count_)); }
+  // A grain's gradient is of its rows' mean loss; the batch's is the mean over all its rows.
+  void sum_gradients(scalar* sum, std::size_t count) const {
+    const scalar first_share = share(0, count);
+    const scalar* part = replicas_[0]->param_grads();  // grain 0 always has rows
+    for (std::size_t i = 0; i < parameters; ++i) sum[i] = first_share * part[i];
+    for (std::size_t g = 1; g < grains; ++g) {
+      if (count_of_[g] == 0) continue;
+      const scalar w = share(g, count);
+      part = replicas_[g]->param_grads();
+      for (std::size_t i = 0; i < parameters; ++i) sum[i] += w * part[i];
+    }
+  }
+
+  double total_loss() const {
+    double loss = 0;
+    for (std::size_t g = 0; g < grains; ++g) loss += loss_of_[g];
+    return loss;
+  }
+  std::size_t total_hits() const {
+    std::size_t hits = 0;
+    for (std::size_t g = 0; g < grains; ++g) hits += hits_of_[g];
+    return hits;
+  }
+
+  scalar share(std::size_t g, std::size_t count) const { return scalar(double(count_of_[g]) / double(count)); }
 
   // Rows [first, first + rows) of every input and of the targets into the replica; past the
   // batch's end (its last grain may be short), zeros, as fit pads a batch.
@@ -227,19 +261,21 @@ class parallel_step {
     std::fill(r.targets() + real * TargetWidth, r.targets() + rows * TargetWidth, scalar(0));
   }
 
-  enum class phase { gradients, update };
-
   Model& net_;
   const Loss& loss_;
   const Optimizer& optimizer_;
   const std::size_t threads_;
+  const bool mirrored_;
+  std::vector<aligned_buffer<scalar>> copies_;      // threads 1, 2, ...: their copies of the model
+  std::array<std::uint64_t, max_threads> copy_steps_{};  // each copy's optimizer step count
   std::vector<std::unique_ptr<replica>> replicas_;  // one per grain
   std::vector<std::thread> workers_;                // threads 1, 2, ...; the caller is thread 0
-  spin_barrier start_, computed_, summed_;
+  spin_barrier start_, computed_;
   std::atomic<int> go_{waiting};
   std::atomic<bool> stop_{false};
-  phase phase_ = phase::gradients;
   std::size_t count_ = 0;
+  std::uint64_t steps_ = 0;                                        // steps begun, counted by the model's thread
+  std::array<std::atomic<std::uint64_t>, max_threads> finished_{};  // steps each thread has finished
   std::array<std::size_t, grains> count_of_{};
   std::array<double, grains> loss_of_{};
   std::array<std::size_t, grains> hits_of_{};
@@ -249,10 +285,12 @@ class parallel_step {
 template <class Model, class Loss, class Optimizer, class Metric, std::size_t TargetWidth>
 class training_step {
  public:
-  training_step(Model& net, const Loss& loss, const Optimizer& optimizer, std::size_t threads)
+  /// `mirrored`: parallel_step's; false where fit's sync changes the model between gradients and update.
+  training_step(Model& net, const Loss& loss, const Optimizer& optimizer, std::size_t threads, bool mirrored = true)
       : net_(net), loss_(loss), optimizer_(optimizer) {
     if constexpr (step_grains<Model> > 1)
-      if (training_threads<Model>(threads) > 1) parallel_ = std::make_unique<parallel>(net, loss, optimizer, threads);
+      if (training_threads<Model>(threads) > 1)
+        parallel_ = std::make_unique<parallel>(net, loss, optimizer, threads, mirrored);
   }
   std::size_t threads() const {
     if constexpr (step_grains<Model> > 1)
@@ -267,11 +305,14 @@ class training_step {
     const double loss = net_.compute_gradients(loss_, count);
     return {loss, Metric::hits(net_.output().data(), net_.target().data(), count, Model::output_size, TargetWidth)};
   }
-  /// The update of the step just computed (after any sync of its gradients).
-  [[gnu::noinline]] void update() {
+  /// The update of the step just computed (after any sync of its gradients), made only when the
+  /// step's loss and gradient are finite (detail::step_is_finite).
+  [[gnu::noinline]] void update() { net_.update(optimizer_); }
+  /// For tests: parallel_step::copies_match, or true on one thread.
+  bool copies_match() const {
     if constexpr (step_grains<Model> > 1)
-      if (parallel_) return parallel_->update();
-    net_.update(optimizer_);
+      if (parallel_) return parallel_->copies_match();
+    return true;
   }
 
  private:

@@ -23,21 +23,13 @@ struct adam {
   /// state holds m then v, n each; t counts steps from 1.
   template <class S>
   void update(S* p, const S* g, S* state, std::size_t n, std::uint64_t t) const {
-    update_range(p, g, state, n, t, 0, n);
-  }
-
-  /// update on parameters [lo, hi) alone: each one's step reads its own gradient and moments only,
-  /// so that threads can each update a range (fit on threads does) with the same bits as one.
-  template <class S>
-  void update_range(S* p, const S* g, S* state, std::size_t n, std::uint64_t t, std::size_t lo,
-                    std::size_t hi) const {
     S* m = state;
     S* v = state + n;
     const S b1 = S(beta1), b2 = S(beta2), wd = S(weight_decay), eps = S(epsilon);
     const double c1 = 1.0 - std::pow(beta1, double(t)), c2 = 1.0 - std::pow(beta2, double(t));
     if (form == adam_form::keras) {
       const S step = S(learning_rate * std::sqrt(c2) / c1);
-      for (std::size_t i = lo; i < hi; ++i) {
+      for (std::size_t i = 0; i < n; ++i) {
         const S gi = g[i] + wd * p[i];
         m[i] = b1 * m[i] + (S(1) - b1) * gi;
         v[i] = b2 * v[i] + (S(1) - b2) * gi * gi;
@@ -45,7 +37,7 @@ struct adam {
       }
     } else {
       const S step = S(learning_rate / c1), root_c2 = S(std::sqrt(c2));
-      for (std::size_t i = lo; i < hi; ++i) {
+      for (std::size_t i = 0; i < n; ++i) {
         const S gi = g[i] + wd * p[i];
         m[i] = b1 * m[i] + (S(1) - b1) * gi;
         v[i] = b2 * v[i] + (S(1) - b2) * gi * gi;
