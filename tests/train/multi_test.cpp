@@ -288,3 +288,20 @@ TEST_CASE("multi_dataset: arrays of other sample counts, unknown names and wrong
   CHECK_THROWS_WITH_AS(predict(net, d.x), "ctgraph: predict: input \"left\", sample 7, value 3 is infinite",
                        std::invalid_argument);
 }
+
+TEST_CASE("fit on a multi_dataset on threads: each thread gathers its grains' rows of both inputs") {
+  using value_model = model<std::remove_const_t<decltype(value)>, 64>;  // grains of 32 rows
+  const auto both = two_tasks(64 * 5 + 20, 8);                          // a partial last batch too
+  multi_dataset<2, 1> d;
+  d.x = both.x;
+  d.y = {both.y[0]};
+  std::vector<std::vector<float>> trained;
+  for (const std::size_t threads : {1u, 2u, 3u}) {
+    value_model net(3);
+    const auto history = fit(net, mean_squared_error{}, keras_adam(0.01), d, {.epochs = 6, .seed = 4, .threads = threads});
+    if (threads == 1) CHECK(history.back().loss < 0.5 * history.front().loss);  // it learned
+    trained.emplace_back(net.parameters().begin(), net.parameters().end());
+  }
+  CHECK(trained[1] == trained[2]);  // 3 threads use 2: one per grain
+  for (std::size_t i = 0; i < trained[0].size(); ++i) CHECK(trained[1][i] == doctest::Approx(trained[0][i]).epsilon(1e-3));
+}

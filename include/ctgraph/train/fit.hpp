@@ -248,7 +248,9 @@ struct row_source {
   static constexpr std::size_t y_width = target_width<Loss, Model::output_size>();
   const dataset<typename Model::scalar>& data;
   std::size_t size() const { return data.size(); }
-  void gather(Model& net, const std::size_t* order, std::size_t count) const {
+  /// Into a model of the graph (the whole batch's, or a grain's of a threaded step).
+  template <class M>
+  void gather(M& net, const std::size_t* order, std::size_t count) const {
     detail::gather<y_width>(net, data.x, &data.y, order, count);
   }
   void prefetch(const std::size_t* order, std::size_t count) const {
@@ -279,7 +281,8 @@ std::vector<epoch_stats> fit_loop(Model& net, const Loss& loss, const Optimizer&
   std::vector<std::size_t>& order = state.order;
   // Threads start here. Their copies of the model can follow its updates only where nothing else changes it.
   constexpr bool mirrored = std::is_same_v<std::remove_cvref_t<Sync>, no_sync>;
-  detail::training_step<Model, Loss, Optimizer, Metric, y_width> step(net, loss, optimizer, options.threads, mirrored);
+  detail::training_step<Model, Loss, Optimizer, Metric, y_width, Source> step(net, loss, optimizer, options.threads,
+                                                                              mirrored, &source);
   const auto save = [&] {
     state.rng = rng.state();
     save_checkpoint(net, state, options.checkpoint);
@@ -305,12 +308,10 @@ std::vector<epoch_stats> fit_loop(Model& net, const Loss& loss, const Optimizer&
     };
     for (std::size_t b = state.batches_done; b < batches; ++b) {
       const std::size_t first = b * batch, count = std::min(batch, n - first);
-      source.gather(net, order.data() + first, count);
-      if (b + 1 < batches) {
-        const std::size_t next = first + batch, next_count = std::min(batch, n - next);
-        source.prefetch(order.data() + next, next_count);
-      }
-      const auto [batch_loss, batch_hits] = step(count);
+      // The step gathers the batch's rows (each thread its grains'), and asks for the next batch's.
+      const std::size_t next = first + batch, next_count = b + 1 < batches ? std::min(batch, n - next) : 0;
+      const auto [batch_loss, batch_hits] =
+          step(count, order.data() + first, next_count > 0 ? order.data() + next : nullptr, next_count);
       sync.after_gradients(net, batch_loss, count);
       // Checked before the update, so that a NaN never reaches the parameters or Adam's moments.
       if (!detail::step_is_finite(batch_loss, net.gradients())) {

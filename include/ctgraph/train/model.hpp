@@ -68,7 +68,7 @@ struct graph_has_layer_named {
   }
 };
 
-template <class Model, class Loss, class Optimizer, class Metric, std::size_t TargetWidth>
+template <class Model, class Loss, class Optimizer, class Metric, std::size_t TargetWidth, class Source = void>
 class parallel_step;  // train/parallel_step.hpp: a step's batch cut into grains, computed by several threads
 
 }  // namespace detail
@@ -321,7 +321,7 @@ class model {
   // A grain of a threaded step is a model of its own, of fewer rows, that computes rows
   // [first_row_, first_row_ + Batch) of the whole batch with the whole model's parameters (read
   // in place: shared_params_), seed and step.
-  template <class M, class L, class O, class Metric, std::size_t TargetWidth>
+  template <class M, class L, class O, class Metric, std::size_t TargetWidth, class Source>
   friend class detail::parallel_step;
 
   detail::aligned_buffer<Scalar> memory_;

@@ -244,12 +244,14 @@ struct multi_source {
   std::array<std::size_t, Inputs> column;
 
   std::size_t size() const { return data.size(); }
-  void gather(Model& net, const std::size_t* order, std::size_t count) const {
+  /// Into a model of the graph (the whole batch's, or a grain's of a threaded step).
+  template <class M>
+  void gather(M& net, const std::size_t* order, std::size_t count) const {
     gather_inputs(net, data.x, column, order, count);
     // The targets as the loss reads them: output 1's Batch rows, then output 2's.
     S* t = net.target().data();
     [&]<std::size_t... K>(std::index_sequence<K...>) {
-      ((gather_targets<widths[K]>(t, data.y[K], order, count), t += Model::batch_size * widths[K]), ...);
+      ((gather_targets<widths[K], M::batch_size>(t, data.y[K], order, count), t += M::batch_size * widths[K]), ...);
     }(std::make_index_sequence<Targets>{});
   }
   void prefetch(const std::size_t* order, std::size_t count) const {
@@ -262,12 +264,12 @@ struct multi_source {
   }
 
  private:
-  template <std::size_t Width>
+  template <std::size_t Width, std::size_t Rows>
   static void gather_targets(S* t, const xt::xtensor<S, 2>& y, const std::size_t* order, std::size_t count) {
     const S* ys = y.data();
     for (std::size_t b = 0; b < count; ++b)
       for (std::size_t j = 0; j < Width; ++j) t[b * Width + j] = ys[order[b] * Width + j];
-    std::fill(t + count * Width, t + Model::batch_size * Width, S(0));
+    std::fill(t + count * Width, t + Rows * Width, S(0));
   }
 };
 

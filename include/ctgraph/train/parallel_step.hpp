@@ -29,6 +29,7 @@
 #include <stdexcept>
 #include <string>
 #include <thread>
+#include <type_traits>
 #include <vector>
 
 #include "ctgraph/detail/all_finite.hpp"
@@ -72,13 +73,21 @@ constexpr std::size_t training_threads(std::size_t requested) {
 
 namespace detail {
 
+/// A step's source of rows, or a tag (char) where the model holds its batch already (Source void).
+template <class Source>
+using source_of = std::conditional_t<std::is_void_v<Source>, char, Source>;
+
 /// The loss summed over a step's rows, and the metric's hits among them.
 struct step_result {
   double loss = 0;
   std::size_t hits = 0;
 };
 
-template <class Model, class Loss, class Optimizer, class Metric, std::size_t TargetWidth>
+/// Where a threaded step's rows come from. void: the model's input() and target() hold the batch,
+/// and each grain copies its rows from there. Else fit's source of samples (row_source,
+/// multi_source): each thread gathers its grains' rows from the data set itself, in parallel and
+/// into its own cache, and asks for the same grains of the next batch (its prefetch).
+template <class Model, class Loss, class Optimizer, class Metric, std::size_t TargetWidth, class Source>
 class parallel_step {
   using scalar = typename Model::scalar;
   using plan = typename Model::plan;
@@ -91,9 +100,10 @@ class parallel_step {
  public:
   /// `mirrored`: each thread updates a copy of the model itself; false where something other than
   /// update() changes the model between steps (fit's sync), so that only the model's thread may.
-  parallel_step(Model& net, const Loss& loss, const Optimizer& optimizer, std::size_t threads, bool mirrored = true)
+  parallel_step(Model& net, const Loss& loss, const Optimizer& optimizer, std::size_t threads, bool mirrored = true,
+                const source_of<Source>* source = nullptr)
       : net_(net), loss_(loss), optimizer_(optimizer), threads_(training_threads<Model>(threads)), mirrored_(mirrored),
-        start_(threads_), computed_(threads_) {
+        source_(source), start_(threads_), computed_(threads_) {
     if constexpr (is_outputs<typename Model::output_node>)
       throw std::invalid_argument("ctgraph: fit: threads = " + std::to_string(threads) +
                                   ": a graph of several outputs trains on one thread (its targets are one block "
@@ -138,10 +148,14 @@ class parallel_step {
 
   std::size_t threads() const { return threads_; }
 
-  /// compute_gradients of the model's input() and target() rows [0, count): the model's
-  /// gradients() then hold the gradient of the mean loss over them, as one thread's would.
-  step_result operator()(std::size_t count) {
+  /// compute_gradients of the batch's rows [0, count): the model's gradients() then hold the
+  /// gradient of the mean loss over them, as one thread's would. The batch is the model's input()
+  /// and target() rows (Source void), or the source's rows order[0, count) (the model's input()
+  /// is then not written); `next` and `next_count`, the next batch's, to prefetch (or null).
+  step_result operator()(std::size_t count, const std::size_t* order = nullptr, const std::size_t* next = nullptr,
+                         std::size_t next_count = 0) {
     count_ = count;  // published by the barrier
+    order_ = order, next_ = next, next_count_ = next_count;
     ++steps_;
     start_.arrive_and_wait();
     const denormals_flushed flushed;
@@ -209,7 +223,7 @@ class parallel_step {
       count_of_[g] = first < count ? std::min(rows, count - first) : 0;
       loss_of_[g] = 0, hits_of_[g] = 0;
       if (count_of_[g] == 0) continue;
-      copy_rows(r, first);
+      fill_rows(r, g, count_of_[g]);
       r.seed_ = net_.seed_, r.step_ = net_.step_;  // the whole model's dropout masks
       loss_of_[g] = r.compute_gradients(loss_, count_of_[g]);
       hits_of_[g] = Metric::hits(r.output().data(), r.target().data(), count_of_[g], Model::output_size, TargetWidth);
@@ -246,6 +260,17 @@ class parallel_step {
 
   scalar share(std::size_t g, std::size_t count) const { return scalar(double(count_of_[g]) / double(count)); }
 
+  // Grain g's rows into its replica, zeros past the batch's `count` rows, as fit pads a batch.
+  void fill_rows(replica& r, std::size_t g, std::size_t count) {
+    const std::size_t first = g * rows;
+    if constexpr (std::is_void_v<Source>) {
+      copy_rows(r, first);
+    } else {
+      source_->gather(r, order_ + first, count);
+      if (next_ != nullptr && first < next_count_) source_->prefetch(next_ + first, std::min(rows, next_count_ - first));
+    }
+  }
+
   // Rows [first, first + rows) of every input and of the targets into the replica; past the
   // batch's end (its last grain may be short), zeros, as fit pads a batch.
   void copy_rows(replica& r, std::size_t first) {
@@ -266,6 +291,7 @@ class parallel_step {
   const Optimizer& optimizer_;
   const std::size_t threads_;
   const bool mirrored_;
+  const source_of<Source>* source_;
   std::vector<aligned_buffer<scalar>> copies_;      // threads 1, 2, ...: their copies of the model
   std::array<std::uint64_t, max_threads> copy_steps_{};  // each copy's optimizer step count
   std::vector<std::unique_ptr<replica>> replicas_;  // one per grain
@@ -274,6 +300,9 @@ class parallel_step {
   std::atomic<int> go_{waiting};
   std::atomic<bool> stop_{false};
   std::size_t count_ = 0;
+  const std::size_t* order_ = nullptr;  // the batch's rows in the source, and the next batch's
+  const std::size_t* next_ = nullptr;
+  std::size_t next_count_ = 0;
   std::uint64_t steps_ = 0;                                        // steps begun, counted by the model's thread
   std::array<std::atomic<std::uint64_t>, max_threads> finished_{};  // steps each thread has finished
   std::array<std::size_t, grains> count_of_{};
@@ -282,15 +311,17 @@ class parallel_step {
 };
 
 /// A step of fit: on the model itself with one thread, else on a parallel_step.
-template <class Model, class Loss, class Optimizer, class Metric, std::size_t TargetWidth>
+template <class Model, class Loss, class Optimizer, class Metric, std::size_t TargetWidth, class Source = void>
 class training_step {
  public:
-  /// `mirrored`: parallel_step's; false where fit's sync changes the model between gradients and update.
-  training_step(Model& net, const Loss& loss, const Optimizer& optimizer, std::size_t threads, bool mirrored = true)
-      : net_(net), loss_(loss), optimizer_(optimizer) {
+  /// `mirrored` and `source`: parallel_step's; mirrored false where fit's sync changes the model
+  /// between gradients and update.
+  training_step(Model& net, const Loss& loss, const Optimizer& optimizer, std::size_t threads, bool mirrored = true,
+                const source_of<Source>* source = nullptr)
+      : net_(net), loss_(loss), optimizer_(optimizer), source_(source) {
     if constexpr (step_grains<Model> > 1)
       if (training_threads<Model>(threads) > 1)
-        parallel_ = std::make_unique<parallel>(net, loss, optimizer, threads, mirrored);
+        parallel_ = std::make_unique<parallel>(net, loss, optimizer, threads, mirrored, source);
   }
   std::size_t threads() const {
     if constexpr (step_grains<Model> > 1)
@@ -299,9 +330,15 @@ class training_step {
   }
   // Not inlined: fit's loop is compiled once per sync policy (none, and train/mpi.hpp's two), and a
   // copy of the whole step's passes in each cost compile time for no speed (one call per step).
-  [[gnu::noinline]] step_result operator()(std::size_t count) {
+  // order, next and next_count: parallel_step's.
+  [[gnu::noinline]] step_result operator()(std::size_t count, const std::size_t* order = nullptr,
+                                           const std::size_t* next = nullptr, std::size_t next_count = 0) {
     if constexpr (step_grains<Model> > 1)
-      if (parallel_) return (*parallel_)(count);
+      if (parallel_) return (*parallel_)(count, order, next, next_count);
+    if constexpr (!std::is_void_v<Source>) {
+      source_->gather(net_, order, count);
+      if (next != nullptr) source_->prefetch(next, next_count);
+    }
     const double loss = net_.compute_gradients(loss_, count);
     return {loss, Metric::hits(net_.output().data(), net_.target().data(), count, Model::output_size, TargetWidth)};
   }
@@ -317,10 +354,11 @@ class training_step {
 
  private:
   // Its step (the replica's passes) is compiled only where the model has grains to share out.
-  using parallel = parallel_step<Model, Loss, Optimizer, Metric, TargetWidth>;
+  using parallel = parallel_step<Model, Loss, Optimizer, Metric, TargetWidth, Source>;
   Model& net_;
   const Loss& loss_;
   const Optimizer& optimizer_;
+  const source_of<Source>* source_;
   std::unique_ptr<parallel> parallel_;
 };
 
