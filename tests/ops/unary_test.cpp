@@ -46,6 +46,40 @@ TEST_CASE("exp: the vectorizable float exp is within 1 ulp of std::exp wherever 
   CHECK(std::isfinite(detail::exp_float(1000.0f)));   // overflow saturates
 }
 
+namespace {
+/// |fast - exact| in units of the float spacing at exact, exact taken in double.
+double ulps(float fast, double exact) {
+  const float rounded = float(exact);
+  return std::abs(double(fast) - exact) / double(std::nextafter(std::abs(rounded), 1e38f) - std::abs(rounded));
+}
+}  // namespace
+
+TEST_CASE("log: the libm-free float log is within 3 ulp of log over every binade of normal floats") {
+  double worst = 0;
+  for (int k = -126; k < 128; ++k)
+    for (float m = 1.0f; m < 2.0f; m += 0.000731f) {
+      const float x = std::ldexp(m, k);
+      if (x == 1.0f) continue;  // log 1 = 0 exactly: no spacing to measure in
+      worst = std::max(worst, ulps(detail::log_float(x), std::log(double(x))));
+    }
+  CHECK(worst <= 3.0);
+  CHECK(detail::log_float(1.0f) == 0.0f);
+  CHECK(detail::log_float(std::exp(1.0f)) == doctest::Approx(1.0).epsilon(1e-7));
+}
+
+TEST_CASE("log1p: the libm-free float log(1 + u) keeps small u's digits: within 3 ulp on [0, 1]") {
+  double worst = 0;
+  for (float u = 1e-30f; u <= 1.0f; u *= 1.0137f) worst = std::max(worst, ulps(detail::log1p_unit_float(u), std::log1p(double(u))));
+  for (float u = 0.0f; u <= 1.0f; u += 0.000173f)
+    if (u > 0) worst = std::max(worst, ulps(detail::log1p_unit_float(u), std::log1p(double(u))));
+  CHECK(worst <= 3.0);
+  CHECK(detail::log1p_unit_float(0.0f) == 0.0f);
+  // binary_crossentropy's softplus(-a) = log(1 + e^-a): float's, beside double's.
+  for (const float a : {0.0f, 0.5f, 3.0f, 20.0f, 80.0f})
+    CHECK(detail::log1p_exp_negative(a) == doctest::Approx(detail::log1p_exp_negative(double(a))).epsilon(1e-6));
+  CHECK(detail::log1p_exp_negative(200.0f) == 0.0f);  // e^-200 is under float's range
+}
+
 TEST_CASE("tanh: the libm-free float tanh is within 3 ulp of std::tanh, denormals and tails included") {
   double worst = 0;
   for (float x = -12.0f; x < 12.0f; x += 0.00731f) {

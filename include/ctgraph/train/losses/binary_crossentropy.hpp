@@ -4,10 +4,13 @@
 // whose own backward is skipped, so a saturated sigmoid never divides 0 by 0.
 #pragma once
 
+#include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstddef>
 #include <string_view>
 
+#include "ctgraph/detail/fast_math.hpp"
 #include "ctgraph/detail/fuse.hpp"
 
 namespace ctgraph {
@@ -45,11 +48,23 @@ struct binary_crossentropy {
       const S* z = c.template value<logit>();
       const S* y = c.template value<out>();
       const S scale = S(1) / S(width * count);
+      const std::size_t n = count * width;
+      if (with_gradient) {
+        S* dz = c.template grad<logit>();
+        for (std::size_t i = 0; i < n; ++i) dz[i] += scale * (y[i] - target[i]);
+      }
+      // log(1 + e^-|z|) a block at a time, in a loop of its own that vectorizes (for float); the
+      // sum in double, in order.
+      constexpr std::size_t block = 64;
+      std::array<S, block> softplus;
       double total = 0;
-      for (std::size_t i = 0; i < count * width; ++i) {
-        const double zi = z[i], ti = target[i];
-        total += std::max(zi, 0.0) - ti * zi + std::log1p(std::exp(-std::abs(zi)));
-        if (with_gradient) c.template grad<logit>()[i] += scale * (y[i] - target[i]);
+      for (std::size_t at = 0; at < n; at += block) {
+        const std::size_t m = std::min(block, n - at);
+        for (std::size_t i = 0; i < m; ++i) softplus[i] = detail::log1p_exp_negative(std::abs(z[at + i]));
+        for (std::size_t i = 0; i < m; ++i) {
+          const double zi = z[at + i], ti = target[at + i];
+          total += std::max(zi, 0.0) - ti * zi + double(softplus[i]);
+        }
       }
       return total / double(width);
     } else {

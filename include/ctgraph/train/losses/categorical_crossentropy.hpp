@@ -14,6 +14,7 @@
 #include "ctgraph/ops/layer.hpp"
 #include "ctgraph/ops/softmax.hpp"
 #include "ctgraph/train/losses/class_label.hpp"
+#include "ctgraph/train/losses/log_sum_exp.hpp"
 
 namespace ctgraph {
 
@@ -68,16 +69,18 @@ struct categorical_crossentropy {
       const S* z = c.template value<logit>();
       const S* y = c.template value<out>();
       double total = 0;
-      for (std::size_t r = 0; r < count; ++r) {
-        const S* row = z + r * classes;
-        const std::size_t t = detail::class_label(double(target[r]), classes, r, name);
-        const double peak = *std::max_element(row, row + classes);
-        double sum = 0;
-        for (std::size_t j = 0; j < classes; ++j) sum += std::exp(double(row[j]) - peak);
-        total += peak + std::log(sum) - double(row[t]);
-        if (with_gradient) {
-          S* d = c.template grad<logit>() + r * classes;
-          for (std::size_t j = 0; j < classes; ++j) d[j] += (y[r * classes + j] - S(j == t)) / S(count);
+      detail::log_sum_exp_rows<classes, S> lse;
+      for (std::size_t first = 0; first < count; first += lse.block) {
+        const std::size_t rows = std::min(lse.block, count - first);
+        lse.compute(z + first * classes, rows);
+        for (std::size_t r = 0; r < rows; ++r) {
+          const std::size_t at = first + r;
+          const std::size_t t = detail::class_label(double(target[at]), classes, at, name);
+          total += lse.value(r) - double(z[at * classes + t]);
+          if (with_gradient) {
+            S* d = c.template grad<logit>() + at * classes;
+            for (std::size_t j = 0; j < classes; ++j) d[j] += (y[at * classes + j] - S(j == t)) / S(count);
+          }
         }
       }
       return total;

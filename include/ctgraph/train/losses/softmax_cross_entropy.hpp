@@ -9,6 +9,7 @@
 #include <string_view>
 
 #include "ctgraph/train/losses/class_label.hpp"
+#include "ctgraph/train/losses/log_sum_exp.hpp"
 
 namespace ctgraph {
 
@@ -27,17 +28,23 @@ struct softmax_cross_entropy {
     constexpr std::size_t classes = out::shape::size;
     const S* s = c.template value<out>();
     double total = 0;
-    for (std::size_t r = 0; r < count; ++r) {
-      const S* row = s + r * classes;
-      const std::size_t t = detail::class_label(double(target[r]), classes, r, "softmax_cross_entropy");
-      const double peak = *std::max_element(row, row + classes);
-      double sum = 0;
-      for (std::size_t j = 0; j < classes; ++j) sum += std::exp(double(row[j]) - peak);
-      total += peak + std::log(sum) - double(row[t]);
-      if (with_gradient) {
-        S* d = c.template grad<out>() + r * classes;
-        for (std::size_t j = 0; j < classes; ++j)
-          d[j] = S((std::exp(double(row[j]) - peak) / sum - (j == t ? 1.0 : 0.0)) / double(count));
+    detail::log_sum_exp_rows<classes, S> lse;
+    const S share = S(1) / S(count);
+    S* const grad = c.template grad<out>();
+    for (std::size_t first = 0; first < count; first += lse.block) {
+      const std::size_t rows = std::min(lse.block, count - first);
+      lse.compute(s + first * classes, rows);
+      for (std::size_t r = 0; r < rows; ++r) {
+        const std::size_t at = first + r;
+        const std::size_t t = detail::class_label(double(target[at]), classes, at, "softmax_cross_entropy");
+        total += lse.value(r) - double(s[at * classes + t]);
+        if (with_gradient) {  // (softmax_j - [j == t]) / count
+          S* d = grad + at * classes;
+          const S* e = lse.exps.data() + r * classes;
+          const S scale = share / lse.sums[r];
+          for (std::size_t j = 0; j < classes; ++j) d[j] = e[j] * scale;
+          d[t] -= share;
+        }
       }
     }
     return total;
