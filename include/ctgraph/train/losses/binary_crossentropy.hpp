@@ -10,7 +10,7 @@
 #include <cstddef>
 #include <string_view>
 
-#include "ctgraph/detail/fast_math.hpp"
+#include "ctgraph/detail/fast_log.hpp"
 #include "ctgraph/detail/fuse.hpp"
 
 namespace ctgraph {

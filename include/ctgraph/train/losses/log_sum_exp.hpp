@@ -13,7 +13,7 @@
 #include <cstddef>
 #include <type_traits>
 
-#include "ctgraph/detail/fast_math.hpp"
+#include "ctgraph/detail/fast_log.hpp"
 
 namespace ctgraph::detail {
 
