@@ -5,6 +5,8 @@
 
 #include <cmath>
 #include <string_view>
+#include <tuple>
+#include <utility>
 
 #include "attention_column/attention_column.hpp"
 #include "digits_attention/digits_attention.hpp"
@@ -120,22 +122,17 @@ struct lstm_32_t50 : recurrent<lstm_cell<32>, 50, 32, 8'000> {
   static constexpr std::string_view name = "lstm_32_t50";
 };
 
-/// Calls f.template operator()<N>() for every network.
-template <class F>
+/// Every network, in the order the benchmarks list them.
+using networks = std::tuple<golden_feature, attention_column, digits_attention, fib_rnn, fib_rnn_attention,
+                            iris_attention, iris_linear, text_classifier, normalized_regression, gru_16_t20,
+                            lstm_16_t20, gru_32_t50, lstm_32_t50>;
+
+/// Calls f.template operator()<N>() for the networks [First, Last) of `networks` (all by default).
+template <std::size_t First = 0, std::size_t Last = std::tuple_size_v<networks>, class F>
 void for_each_network(F&& f) {
-  f.template operator()<golden_feature>();
-  f.template operator()<attention_column>();
-  f.template operator()<digits_attention>();
-  f.template operator()<fib_rnn>();
-  f.template operator()<fib_rnn_attention>();
-  f.template operator()<iris_attention>();
-  f.template operator()<iris_linear>();
-  f.template operator()<text_classifier>();
-  f.template operator()<normalized_regression>();
-  f.template operator()<gru_16_t20>();
-  f.template operator()<lstm_16_t20>();
-  f.template operator()<gru_32_t50>();
-  f.template operator()<lstm_32_t50>();
+  [&]<std::size_t... I>(std::index_sequence<I...>) {
+    (f.template operator()<std::tuple_element_t<First + I, networks>>(), ...);
+  }(std::make_index_sequence<Last - First>{});
 }
 
 }  // namespace bench
