@@ -115,7 +115,6 @@ class parallel_step {
         std::copy_n(net.params(), parameters, copies_.back().data());
         std::copy_n(net.state(), 2 * parameters, copies_.back().data() + state_at);
       }
-      copy_steps_.fill(net.step_);
     }
     replicas_.reserve(grains);
     for (std::size_t g = 0; g < grains; ++g) {
@@ -167,15 +166,15 @@ class parallel_step {
   /// update their copies themselves, where the step's loss and gradient are finite (fit's rule).
   void update() { net_.update(optimizer_); }
 
-  /// Whether every thread's copy of the model is the model's parameters, optimizer state and step
-  /// count, bit for bit, once the threads have finished the last step (for tests: a step and its
-  /// update must leave it so).
+  /// Whether every thread's copy of the model is the model's parameters and optimizer state, bit
+  /// for bit, once the threads have finished the last step (for tests: a step and its update must
+  /// leave it so).
   bool copies_match() const {
     for (std::size_t t = 1; t < copies_.size() + 1; ++t) {
       while (finished_[t].load(std::memory_order_acquire) != steps_) cpu_relax();
       const scalar* copy = copies_[t - 1].data();
       if (!std::equal(copy, copy + parameters, net_.params()) ||
-          !std::equal(copy + state_at, copy + state_at + 2 * parameters, net_.state()) || copy_steps_[t] != net_.step_)
+          !std::equal(copy + state_at, copy + state_at + 2 * parameters, net_.state()))
         return false;
     }
     return true;
@@ -190,7 +189,6 @@ class parallel_step {
   static constexpr std::size_t grads_at = parameters;
   static constexpr std::size_t state_at = 2 * parameters;
   static constexpr std::size_t copy_size = 4 * parameters;
-  static constexpr std::size_t max_threads = grains;
 
   scalar* params_of(std::size_t t) const { return t == 0 ? net_.params() : const_cast<scalar*>(copies_[t - 1].data()); }
   scalar* grads_of(std::size_t t) const { return t == 0 ? net_.param_grads() : params_of(t) + grads_at; }
@@ -202,12 +200,15 @@ class parallel_step {
     for (std::uint64_t steps = 1;; ++steps) {
       start_.arrive_and_wait();
       if (stop_.load(std::memory_order_relaxed)) return;
+      // The model's step count, which its thread changes only in update(), after this step's
+      // computed barrier: the count this thread's update takes too.
+      const std::uint64_t step = net_.step_;
       work(t);
       // The update the model's thread makes when fit finds the step finite: the same sum, the
       // same test, the same optimizer step on the same bits.
       if (mirrored_ && step_is_finite(total_loss(), std::span<const scalar>(grads_of(t), parameters))) {
         scalar* copy = params_of(t);
-        optimizer_.update(copy, copy + grads_at, copy + state_at, parameters, ++copy_steps_[t]);
+        optimizer_.update(copy, copy + grads_at, copy + state_at, parameters, step + 1);
       }
       finished_[t].store(steps, std::memory_order_release);
     }
@@ -293,7 +294,6 @@ class parallel_step {
   const bool mirrored_;
   const source_of<Source>* source_;
   std::vector<aligned_buffer<scalar>> copies_;      // threads 1, 2, ...: their copies of the model
-  std::array<std::uint64_t, max_threads> copy_steps_{};  // each copy's optimizer step count
   std::vector<std::unique_ptr<replica>> replicas_;  // one per grain
   std::vector<std::thread> workers_;                // threads 1, 2, ...; the caller is thread 0
   spin_barrier start_, computed_;
@@ -304,7 +304,7 @@ class parallel_step {
   const std::size_t* next_ = nullptr;
   std::size_t next_count_ = 0;
   std::uint64_t steps_ = 0;                                        // steps begun, counted by the model's thread
-  std::array<std::atomic<std::uint64_t>, max_threads> finished_{};  // steps each thread has finished
+  std::array<std::atomic<std::uint64_t>, grains> finished_{};  // steps each thread has finished
   std::array<std::size_t, grains> count_of_{};
   std::array<double, grains> loss_of_{};
   std::array<std::size_t, grains> hits_of_{};
