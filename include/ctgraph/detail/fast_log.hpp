@@ -49,15 +49,6 @@ inline float log_float(float x) {
   return std::fma(kf, 0.693359375f, std::fma(kf, -2.12194440e-4f, 2.0f * s * p));
 }
 
-/// log x: the libm-free form for float, std::log for double.
-template <class S>
-inline S log(S x) {
-  if constexpr (std::is_same_v<S, float>)
-    return log_float(x);
-  else
-    return std::log(x);
-}
-
 /// log(1 + e^-a) for a >= 0 (softplus(-a)): the libm-free form for float, std::log1p and
 /// std::exp for double.
 template <class S>

@@ -9,7 +9,9 @@
 
 #include <algorithm>
 #include <array>
+#include <cmath>
 #include <cstddef>
+#include <type_traits>
 
 #include "ctgraph/detail/fast_log.hpp"
 
@@ -37,7 +39,12 @@ struct log_sum_exp_rows {
       sums[r] = sum;
     }
     // sum >= 1 (the peak's own term): log_float's range.
-    for (std::size_t r = 0; r < rows; ++r) logs[r] = detail::log(sums[r]);
+    for (std::size_t r = 0; r < rows; ++r) {
+      if constexpr (std::is_same_v<S, float>)
+        logs[r] = log_float(sums[r]);
+      else
+        logs[r] = std::log(sums[r]);
+    }
   }
 
   /// log sum_j e^(z_j) of row r of the last compute.
