@@ -73,3 +73,26 @@ TEST_CASE("small_gemm: A B, A B^T and A^T B equal OpenBLAS, written or accumulat
   compare_with_blas<true, false, true, 20, 1, 256>();
   compare_with_blas<true, false, false, 3, 11, 5>();
 }
+
+namespace {
+/// transpose against the definition, exactly, with a guard zone after the output.
+template <std::size_t Rows, std::size_t Cols, class S>
+void transpose_matches_definition() {
+  constexpr std::size_t guard = 16;
+  std::vector<S> in(Rows * Cols), out(Rows * Cols + guard, S(7));
+  for (std::size_t i = 0; i < in.size(); ++i) in[i] = S(i) + S(0.5);
+  ctgraph::detail::transpose<Rows, Cols>(in.data(), out.data());
+  for (std::size_t r = 0; r < Rows; ++r)
+    for (std::size_t c = 0; c < Cols; ++c) CHECK(out[c * Rows + r] == in[r * Cols + c]);
+  for (std::size_t i = 0; i < guard; ++i) CHECK(out[Rows * Cols + i] == S(7));
+}
+}  // namespace
+
+TEST_CASE("transpose: blocks of 8 x 8 and the edges past them land where the definition puts them") {
+  transpose_matches_definition<8, 8, float>();
+  transpose_matches_definition<64, 32, float>();   // attention_column's dense_1 kernel
+  transpose_matches_definition<20, 100, float>();  // golden_feature's: edges on both sides
+  transpose_matches_definition<100, 20, float>();
+  transpose_matches_definition<3, 5, float>();     // no block at all
+  transpose_matches_definition<17, 9, double>();
+}

@@ -17,6 +17,7 @@
 #include <cstddef>
 
 #include "ctgraph/detail/simd.hpp"
+#include "ctgraph/detail/transpose.hpp"
 
 namespace ctgraph::detail {
 
@@ -115,14 +116,13 @@ inline void register_panel(const S* a, const S* b, S* c, std::size_t n0) {
 inline constexpr std::size_t register_rows = 6, register_vectors = 2;
 
 /// C[M, N] = op(A) op(B) (+ C when Accumulate), register-blocked; op(X) = X^T when TransposeX.
-/// B^T (B stored [N, K]) is transposed once into a buffer on the stack, K x N values.
+/// B^T (B stored [N, K]) is transposed once into a buffer on the stack, K x N values (transpose.hpp).
 template <bool TransposeA, bool TransposeB, bool Accumulate, std::size_t M, std::size_t N, std::size_t K, class S>
 inline void register_gemm(const S* a, const S* b, S* c) {
   static_assert(!(TransposeA && TransposeB), "ctgraph: internal: A^T B^T is not a product the graphs need");
   if constexpr (TransposeB) {
     alignas(64) S bt[K * N];
-    for (std::size_t n = 0; n < N; ++n)
-      for (std::size_t k = 0; k < K; ++k) bt[k * N + n] = b[n * K + k];
+    transpose<N, K>(b, bt);
     register_gemm<TransposeA, false, Accumulate, M, N, K>(a, bt, c);
   } else {
     constexpr std::size_t NR = register_vectors * simd<S>::lanes;
