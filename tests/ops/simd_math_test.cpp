@@ -107,6 +107,26 @@ TEST_CASE("exp_vector: equals exp_float in every lane, underflow and overflow in
   CHECK(differ == 0);
 }
 
+namespace {
+/// exp_first_lanes<Count>: exp_vector's bits in the narrowest vector that holds lanes [0, Count), and 0 past it.
+template <std::size_t Count>
+void exp_first_lanes_matches_exp_vector() {
+  constexpr std::size_t L = simd<float>::lanes, narrow = ctgraph::detail::bytes_for<float, Count> / sizeof(float);
+  ctgraph::detail::float_vector v;
+  for (std::size_t l = 0; l < L; ++l) v[l] = float(l) * 1.7f - 9.0f;
+  const auto whole = ctgraph::detail::exp_vector(v), first = ctgraph::detail::exp_first_lanes<Count>(v);
+  for (std::size_t l = 0; l < L; ++l) CHECK(first[l] == (l < narrow ? whole[l] : 0.0f));
+}
+}  // namespace
+
+TEST_CASE("exp_first_lanes: exp_vector's bits in the narrowest vector holding the lanes asked for, and 0 past it") {
+  exp_first_lanes_matches_exp_vector<1>();
+  exp_first_lanes_matches_exp_vector<4>();  // 128 bits
+  exp_first_lanes_matches_exp_vector<5>();  // 256 bits
+  exp_first_lanes_matches_exp_vector<simd<float>::lanes - 1>();
+  exp_first_lanes_matches_exp_vector<simd<float>::lanes>();
+}
+
 TEST_CASE("softmax rows in registers: equal the double loops in float, in place, writing only the row") {
   softmax_row_matches_double<1>();
   softmax_row_matches_double<3>();

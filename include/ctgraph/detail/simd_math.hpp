@@ -9,33 +9,77 @@
 
 #include "ctgraph/detail/simd.hpp"
 
+#if defined(__AVX__)
+#include <immintrin.h>
+#endif
+
 namespace ctgraph::detail {
 
 using float_vector = simd<float>::type;
 typedef std::int32_t int_vector __attribute__((vector_size(vector_bytes)));
 
-/// e^x in every lane; 0 below -87.3 (under float's smallest normal), as exp_float.
-inline float_vector exp_vector(float_vector x) {
-  const float_vector lo = float_vector{} - 87.33654f, hi = float_vector{} + 88.72283f;
+/// e^x in every lane of a vector of Bytes bytes of floats; 0 below -87.3 (under float's smallest
+/// normal), as exp_float. (Bytes is given, not deduced: g++ deduces a vector type as its element.)
+template <std::size_t Bytes>
+inline typename simd<float, Bytes>::type exp_lanes(typename simd<float, Bytes>::type x) {
+  using V = typename simd<float, Bytes>::type;
+  using int_lanes = typename simd<std::int32_t, Bytes>::type;
+  const V lo = V{} - 87.33654f, hi = V{} + 88.72283f;
   const auto underflow = x < lo;
   x = x < lo ? lo : (x > hi ? hi : x);
   // round to nearest: adding 1.5 * 2^23 leaves no fraction bits (|x log2 e| < 2^22 here)
-  const float_vector shifter = float_vector{} + 12582912.0f;
-  const float_vector n = (x * 1.44269504088896341f + shifter) - shifter;
-  float_vector r = n * -0.693359375f + x;  // ln2 in two parts, so that r keeps its low bits
+  const V shifter = V{} + 12582912.0f;
+  const V n = (x * 1.44269504088896341f + shifter) - shifter;
+  V r = n * -0.693359375f + x;  // ln2 in two parts, so that r keeps its low bits
   r = n * 2.12194440e-4f + r;
-  float_vector p = float_vector{} + 1.9875691500e-4f;
+  V p = V{} + 1.9875691500e-4f;
   p = p * r + 1.3981999507e-3f;
   p = p * r + 8.3334519073e-3f;
   p = p * r + 4.1665795894e-2f;
   p = p * r + 1.6666665459e-1f;
   p = p * r + 5.0000001201e-1f;
-  const float_vector e = (p * r) * r + r + 1.0f;
+  const V e = (p * r) * r + r + 1.0f;
   // 2^n, n in [-126, 128): scaled in two halves, as 2^128 would overflow the exponent
-  const int_vector n_int = __builtin_convertvector(n, int_vector);
-  const int_vector half = n_int / 2;
-  const float_vector scale_a = float_vector((half + 127) << 23), scale_b = float_vector((n_int - half + 127) << 23);
-  return underflow ? float_vector{} : e * scale_a * scale_b;
+  const int_lanes n_int = __builtin_convertvector(n, int_lanes);
+  const int_lanes half = n_int / 2;
+  const V scale_a = V((half + 127) << 23), scale_b = V((n_int - half + 127) << 23);
+  return underflow ? V{} : e * scale_a * scale_b;
+}
+
+/// e^x in every lane of a vector of the build's width.
+inline float_vector exp_vector(float_vector x) { return exp_lanes<vector_bytes>(x); }
+
+/// Lanes [0, sizeof...(N)) of x, in a vector of Bytes.
+template <std::size_t Bytes, std::size_t... N>
+inline typename simd<float, Bytes>::type first_of(float_vector x, std::index_sequence<N...>) {
+  return __builtin_shufflevector(x, x, N...);
+}
+
+/// exp_vector of lanes [0, Count), computed in the narrowest vector that holds them (128, 256 or
+/// the build's bits) and zero-extended: lanes past that vector are 0. A row of 20 floats leaves 4 in its second 512-bit vector, whose exp on a core that runs 512-bit
+/// operations as two 256-bit halves cost as much as the first's; in 128 bits, a quarter of that.
+template <std::size_t Count, std::size_t... I>
+inline float_vector exp_first_lanes(float_vector x, std::index_sequence<I...> = {}) {
+  constexpr std::size_t bytes = bytes_for<float, Count>;
+  if constexpr (bytes == vector_bytes) {
+    return exp_vector(x);
+  } else if constexpr (sizeof...(I) == 0) {
+    return exp_first_lanes<Count>(x, std::make_index_sequence<simd<float>::lanes>{});
+  } else {
+    using narrow_vector = typename simd<float, bytes>::type;
+    constexpr std::size_t n = bytes / sizeof(float);
+    const narrow_vector e = exp_lanes<bytes>(first_of<bytes>(x, std::make_index_sequence<n>{}));
+#if defined(__AVX512F__)
+    // Zero-extended, as a 128- or 256-bit result already is in its register (a shuffle with a
+    // vector of zeros cost a permute from a table).
+    if constexpr (bytes == 16) return float_vector(_mm512_zextps128_ps512(__m128(e)));
+    // (_mm512_zextps256_ps512 trips g++ 12's -Wuninitialized inside its own header.)
+    if constexpr (bytes == 32) return float_vector(_mm512_maskz_mov_ps(0x00ff, _mm512_castps256_ps512(__m256(e))));
+#elif defined(__AVX__)
+    if constexpr (bytes == 16) return float_vector(_mm256_zextps128_ps256(__m128(e)));
+#endif
+    return __builtin_shufflevector(e, narrow_vector{}, (I < n ? I : n)...);
+  }
 }
 
 /// true in lanes [0, Count): the lanes of a row's last, partial vector that are the row's.

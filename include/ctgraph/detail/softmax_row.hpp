@@ -53,7 +53,9 @@ inline void softmax_forward_group(const float* x, float* y) {
 #pragma GCC unroll 4
   for (std::size_t q = 0; q < G; ++q) {
     float_vector total{};
-    for (std::size_t i = 0; i < row[q].count; ++i) total += (row[q].v[i] = exp_vector(row[q].v[i] - peak[q]));
+    constexpr std::size_t last = float_row<N>::count - 1;
+    for (std::size_t i = 0; i < last; ++i) total += (row[q].v[i] = exp_vector(row[q].v[i] - peak[q]));
+    total += (row[q].v[last] = exp_first_lanes<float_row<N>::last>(row[q].v[last] - peak[q]));
     sum[q] = lanes_sum(total);
   }
 #pragma GCC unroll 4
