@@ -132,7 +132,8 @@ TEST_CASE("softmax rows in registers: equal the double loops in float, in place,
   softmax_row_matches_double<3>();
   softmax_row_matches_double<10>();
   softmax_row_matches_double<simd<float>::lanes>();
-  softmax_row_matches_double<20>();
+  softmax_row_matches_double<20>();  // a last vector of 4 floats, through 128 bits without a mask
+  softmax_row_matches_double<24>();  // of 8, through 256 bits
   softmax_row_matches_double<3 * simd<float>::lanes + 1>();  // 25 with AVX2, 49 with AVX-512: a masked last vector
   softmax_row_matches_double<4 * simd<float>::lanes>();
 }
@@ -141,6 +142,7 @@ TEST_CASE("softmax over a block of rows, four at a time, gives each row the one-
   softmax_rows_match_one_row_at_a_time<1, 20>();
   softmax_rows_match_one_row_at_a_time<4, 20>();
   softmax_rows_match_one_row_at_a_time<9, 20>();   // two groups of four and one row
+  softmax_rows_match_one_row_at_a_time<9, 36>();   // (g++ 12 failed with an internal error on an early form)
   softmax_rows_match_one_row_at_a_time<7, 3>();
   softmax_rows_match_one_row_at_a_time<6, 16>();
   softmax_rows_match_one_row_at_a_time<5, 33>();

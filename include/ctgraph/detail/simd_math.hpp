@@ -49,37 +49,51 @@ inline typename simd<float, Bytes>::type exp_lanes(typename simd<float, Bytes>::
 /// e^x in every lane of a vector of the build's width.
 inline float_vector exp_vector(float_vector x) { return exp_lanes<vector_bytes>(x); }
 
-/// Lanes [0, sizeof...(N)) of x, in a vector of Bytes.
-template <std::size_t Bytes, std::size_t... N>
-inline typename simd<float, Bytes>::type first_of(float_vector x, std::index_sequence<N...>) {
-  return __builtin_shufflevector(x, x, N...);
+/// The first lanes of x, in a vector of Bytes (its low part: no instruction).
+template <std::size_t Bytes, std::size_t... I>
+inline typename simd<float, Bytes>::type low_part(float_vector x, std::index_sequence<I...> = {}) {
+  if constexpr (Bytes == vector_bytes)
+    return x;
+  else if constexpr (sizeof...(I) == 0)
+    return low_part<Bytes>(x, std::make_index_sequence<Bytes / sizeof(float)>{});
+  else
+    return __builtin_shufflevector(x, x, I...);
+}
+
+/// x in the first lanes of a vector of the build's width, 0 in the others.
+template <std::size_t Bytes, std::size_t... I>
+inline float_vector zero_extend(typename simd<float, Bytes>::type x, std::index_sequence<I...> = {}) {
+  if constexpr (Bytes == vector_bytes) {
+    return x;
+  } else if constexpr (sizeof...(I) == 0) {
+    return zero_extend<Bytes>(x, std::make_index_sequence<simd<float>::lanes>{});
+  } else {
+    // As a 128- or 256-bit result already is in its register (a shuffle with a vector of zeros
+    // cost a permute from a table).
+    // (g++ 12's _mm512_zextps*_ps512 trip its -Wuninitialized, and failed with an internal error
+    // in softmax over rows of 36; a cast and a zeroing move do neither.)
+#if defined(__AVX512F__)
+    if constexpr (Bytes == 16) return float_vector(_mm512_maskz_mov_ps(0x000f, _mm512_castps128_ps512(__m128(x))));
+    if constexpr (Bytes == 32) return float_vector(_mm512_maskz_mov_ps(0x00ff, _mm512_castps256_ps512(__m256(x))));
+#elif defined(__AVX__)
+    if constexpr (Bytes == 16) return float_vector(_mm256_zextps128_ps256(__m128(x)));
+#endif
+    constexpr std::size_t n = Bytes / sizeof(float);
+    return __builtin_shufflevector(x, decltype(x){}, (I < n ? I : n)...);
+  }
 }
 
 /// exp_vector of lanes [0, Count), computed in the narrowest vector that holds them (128, 256 or
-/// the build's bits) and zero-extended: lanes past that vector are 0. A row of 20 floats leaves 4 in its second 512-bit vector, whose exp on a core that runs 512-bit
-/// operations as two 256-bit halves cost as much as the first's; in 128 bits, a quarter of that.
-template <std::size_t Count, std::size_t... I>
-inline float_vector exp_first_lanes(float_vector x, std::index_sequence<I...> = {}) {
+/// the build's bits) and zero-extended: lanes past that vector are 0. A row of 20 floats leaves 4
+/// in its second 512-bit vector, whose exp on a core that runs 512-bit operations as two 256-bit
+/// halves cost as much as the first's; in 128 bits, a quarter of that.
+template <std::size_t Count>
+inline float_vector exp_first_lanes(float_vector x) {
   constexpr std::size_t bytes = bytes_for<float, Count>;
-  if constexpr (bytes == vector_bytes) {
+  if constexpr (bytes == vector_bytes)
     return exp_vector(x);
-  } else if constexpr (sizeof...(I) == 0) {
-    return exp_first_lanes<Count>(x, std::make_index_sequence<simd<float>::lanes>{});
-  } else {
-    using narrow_vector = typename simd<float, bytes>::type;
-    constexpr std::size_t n = bytes / sizeof(float);
-    const narrow_vector e = exp_lanes<bytes>(first_of<bytes>(x, std::make_index_sequence<n>{}));
-#if defined(__AVX512F__)
-    // Zero-extended, as a 128- or 256-bit result already is in its register (a shuffle with a
-    // vector of zeros cost a permute from a table).
-    if constexpr (bytes == 16) return float_vector(_mm512_zextps128_ps512(__m128(e)));
-    // (_mm512_zextps256_ps512 trips g++ 12's -Wuninitialized inside its own header.)
-    if constexpr (bytes == 32) return float_vector(_mm512_maskz_mov_ps(0x00ff, _mm512_castps256_ps512(__m256(e))));
-#elif defined(__AVX__)
-    if constexpr (bytes == 16) return float_vector(_mm256_zextps128_ps256(__m128(e)));
-#endif
-    return __builtin_shufflevector(e, narrow_vector{}, (I < n ? I : n)...);
-  }
+  else
+    return zero_extend<bytes>(exp_lanes<bytes>(low_part<bytes>(x)));
 }
 
 /// true in lanes [0, Count): the lanes of a row's last, partial vector that are the row's.
