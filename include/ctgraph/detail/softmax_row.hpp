@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cstddef>
+#include <cstring>
 #include <type_traits>
 
 #include "ctgraph/detail/fast_math.hpp"
@@ -37,8 +38,20 @@ struct float_row {
     for (std::size_t i = 0; i + 1 < count; ++i) simd<float>::store<L>(p + i * L, v[i]);
     if constexpr (exact_tail)
       simd<float, tail_bytes>::template store<last>(p + (count - 1) * L, low_part<tail_bytes>(v[count - 1]));
+    else if constexpr (last > 8 && last <= 12 && L == 16)
+      store_split<8>(p + (count - 1) * L, v[count - 1], std::make_index_sequence<4>{});
     else
       simd<float>::store<last>(p + (count - 1) * L, v[count - 1]);
+  }
+
+ private:
+  /// Lanes [0, First) in one plain store, then the rest (at most 4) of `last` from a 128-bit part.
+  template <std::size_t First, std::size_t... I>
+  static void store_split(float* p, float_vector x, std::index_sequence<I...>) {
+    constexpr std::size_t first_bytes = First * sizeof(float);
+    simd<float, first_bytes>::template store<First>(p, low_part<first_bytes>(x));
+    const typename simd<float, 16>::type rest = __builtin_shufflevector(x, x, (First + I)...);
+    std::memcpy(p + First, &rest, (last - First) * sizeof(float));
   }
 };
 
