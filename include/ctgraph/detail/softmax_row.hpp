@@ -6,7 +6,6 @@
 
 #include <algorithm>
 #include <cstddef>
-#include <cstring>
 #include <type_traits>
 
 #include "ctgraph/detail/fast_math.hpp"
@@ -18,15 +17,11 @@ namespace ctgraph::detail {
 template <class S, std::size_t N, std::size_t Stride>
 inline constexpr bool softmax_in_registers = std::is_same_v<S, float> && Stride == 1 && N <= 4 * simd<float>::lanes;
 
-/// A row of N floats as vectors: loaded whole, the last one masked (its missing lanes `fill`).
-/// A last vector of exactly 4 or 8 floats is stored from its 128- or 256-bit low part, whole,
-/// without a mask: Zen 4's masked stores made softmax's backward pass over rows of 20 twice as
-/// slow a row as over rows of 32. (Loading it so too cost fib_rnn_attention's single row 6%.)
+/// A row of N floats as vectors: loaded whole, the last one masked (its missing lanes `fill`), and
+/// stored whole, the last one in plain stores of its runs of lanes (simd::store).
 template <std::size_t N>
 struct float_row {
   static constexpr std::size_t L = simd<float>::lanes, count = (N + L - 1) / L, last = N - (count - 1) * L;
-  static constexpr std::size_t tail_bytes = bytes_for<float, last>;
-  static constexpr bool exact_tail = tail_bytes < vector_bytes && last * sizeof(float) == tail_bytes;
   float_vector v[count];
 
   void load(const float* p, float fill) {
@@ -36,22 +31,7 @@ struct float_row {
   }
   void store(float* p) const {
     for (std::size_t i = 0; i + 1 < count; ++i) simd<float>::store<L>(p + i * L, v[i]);
-    if constexpr (exact_tail)
-      simd<float, tail_bytes>::template store<last>(p + (count - 1) * L, low_part<tail_bytes>(v[count - 1]));
-    else if constexpr (last > 8 && last <= 12 && L == 16)
-      store_split<8>(p + (count - 1) * L, v[count - 1], std::make_index_sequence<4>{});
-    else
-      simd<float>::store<last>(p + (count - 1) * L, v[count - 1]);
-  }
-
- private:
-  /// Lanes [0, First) in one plain store, then the rest (at most 4) of `last` from a 128-bit part.
-  template <std::size_t First, std::size_t... I>
-  static void store_split(float* p, float_vector x, std::index_sequence<I...>) {
-    constexpr std::size_t first_bytes = First * sizeof(float);
-    simd<float, first_bytes>::template store<First>(p, low_part<first_bytes>(x));
-    const typename simd<float, 16>::type rest = __builtin_shufflevector(x, x, (First + I)...);
-    std::memcpy(p + First, &rest, (last - First) * sizeof(float));
+    simd<float>::store<last>(p + (count - 1) * L, v[count - 1]);
   }
 };
 
