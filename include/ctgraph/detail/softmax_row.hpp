@@ -17,6 +17,19 @@ namespace ctgraph::detail {
 template <class S, std::size_t N, std::size_t Stride>
 inline constexpr bool softmax_in_registers = std::is_same_v<S, float> && Stride == 1 && N <= 4 * simd<float>::lanes;
 
+/// Each of G vectors folded across its lanes by op (lanes_sum's order), the result in all its lanes:
+/// four vectors of 16 at once (fold_four, with AVX-512), else one by one.
+template <std::size_t G, class Op>
+inline void fold_rows(float_vector (&v)[G], Op op) {
+#if defined(__AVX512F__)
+  if constexpr (G == 4) {
+    fold_four(v, op);
+    return;
+  }
+#endif
+  for (std::size_t q = 0; q < G; ++q) v[q] = float_vector{} + simd_fold::fold<simd<float>::lanes / 2>(v[q], op);
+}
+
 /// A row of N floats as vectors: loaded whole, the last one masked (its missing lanes `fill`), and
 /// stored whole, the last one in plain stores of its runs of lanes (simd::store).
 template <std::size_t N>
@@ -42,23 +55,23 @@ struct float_row {
 template <std::size_t G, std::size_t N>
 inline void softmax_forward_group(const float* x, float* y) {
   float_row<N> row[G];
-  float peak[G], sum[G];
+  float_vector peak[G], sum[G];  // each row's, in every lane
 #pragma GCC unroll 4
   for (std::size_t q = 0; q < G; ++q) row[q].load(x + q * N, -1e30f);  // lanes past the row: exp() of them is 0
 #pragma GCC unroll 4
   for (std::size_t q = 0; q < G; ++q) {
-    float_vector top = row[q].v[0];
-    for (std::size_t i = 1; i < row[q].count; ++i) top = top > row[q].v[i] ? top : row[q].v[i];
-    peak[q] = lanes_max(top);
+    peak[q] = row[q].v[0];
+    for (std::size_t i = 1; i < row[q].count; ++i) peak[q] = peak[q] > row[q].v[i] ? peak[q] : row[q].v[i];
   }
+  fold_rows<G>(peak, [](float_vector a, float_vector b) { return a > b ? a : b; });
 #pragma GCC unroll 4
   for (std::size_t q = 0; q < G; ++q) {
-    float_vector total{};
+    sum[q] = float_vector{};
     constexpr std::size_t last = float_row<N>::count - 1;
-    for (std::size_t i = 0; i < last; ++i) total += (row[q].v[i] = exp_vector(row[q].v[i] - peak[q]));
-    total += (row[q].v[last] = exp_first_lanes<float_row<N>::last>(row[q].v[last] - peak[q]));
-    sum[q] = lanes_sum(total);
+    for (std::size_t i = 0; i < last; ++i) sum[q] += (row[q].v[i] = exp_vector(row[q].v[i] - peak[q]));
+    sum[q] += (row[q].v[last] = exp_first_lanes<float_row<N>::last>(row[q].v[last] - peak[q]));
   }
+  fold_rows<G>(sum, [](float_vector a, float_vector b) { return a + b; });
 #pragma GCC unroll 4
   for (std::size_t q = 0; q < G; ++q) {
     for (std::size_t i = 0; i < row[q].count; ++i) row[q].v[i] /= sum[q];
@@ -70,15 +83,15 @@ inline void softmax_forward_group(const float* x, float* y) {
 template <std::size_t G, std::size_t N, bool Accumulate>
 inline void softmax_backward_group(const float* y, const float* g, float* dx) {
   float_row<N> yr[G], gr[G];
-  float dot[G];
+  float_vector dot[G];  // each row's, in every lane
 #pragma GCC unroll 4
   for (std::size_t q = 0; q < G; ++q) {
     yr[q].load(y + q * N, 0.0f);
     gr[q].load(g + q * N, 0.0f);
-    float_vector dots{};
-    for (std::size_t i = 0; i < yr[q].count; ++i) dots += gr[q].v[i] * yr[q].v[i];
-    dot[q] = lanes_sum(dots);
+    dot[q] = float_vector{};
+    for (std::size_t i = 0; i < yr[q].count; ++i) dot[q] += gr[q].v[i] * yr[q].v[i];
   }
+  fold_rows<G>(dot, [](float_vector a, float_vector b) { return a + b; });
 #pragma GCC unroll 4
   for (std::size_t q = 0; q < G; ++q) {
     if constexpr (Accumulate) {
