@@ -17,11 +17,14 @@
                 report of the same sweep run without mpirun
   data_parallel (a build with MPI) mpirun -n 2 golden_feature --data-parallel, with and without --sync-every:
                 the ranks end with the same model and it learns; without mpirun, or with --checkpoint, exit 2
+  prefetch      (x86-64, with objdump) each program holds fit's prefetch of the next batch's rows: g++ 12
+                once deleted every call to it, as a pure function, and nothing else noticed
 
 Usage: programs_test.py BUILD_DIR TEST [...]   (TEST: reproducible, ..., seeds_mpi)
 """
 import hashlib
 import os
+import platform
 import shutil
 import signal
 import subprocess
@@ -339,13 +342,26 @@ def data_parallel(build, tmp):
           f"with --checkpoint: exit 2, says why ({r.stderr.strip()})")
 
 
+def prefetch(build, tmp):
+    objdump = shutil.which("objdump")
+    if platform.machine() not in ("x86_64", "AMD64") or objdump is None:
+        print(f"prefetch: skipped on {platform.machine()} {'without objdump' if objdump is None else ''}")
+        return
+    for name in ("digits_attention", "golden_feature", "iris_qkv"):
+        code = subprocess.run([objdump, "-d", "--no-show-raw-insn", os.path.join(build, "graphs", name)],
+                              capture_output=True, text=True, check=True).stdout
+        # train/fit.hpp's prefetch_rows asks with locality 1: prefetcht2.
+        count = code.count("prefetcht2")
+        check(count > 0, f"{name} holds fit's prefetches ({count} prefetcht2 instructions)")
+
+
 def main():
     build, tests = sys.argv[1], sys.argv[2:]
     for test in tests:
         with tempfile.TemporaryDirectory(prefix="ctgraph_programs_") as tmp:
             tests = {"reproducible": reproducible, "resume": resume, "interrupt": interrupt, "second": second,
                      "seeds": seeds, "seeds_signal": seeds_signal, "seeds_mpi": seeds_mpi, "threads": threads,
-                     "data_parallel": data_parallel}
+                     "data_parallel": data_parallel, "prefetch": prefetch}
             tests[test](build, tmp)
     if failures:
         print(f"{len(failures)} failed")
