@@ -24,6 +24,18 @@ inline constexpr std::size_t vector_bytes = 32;
 inline constexpr std::size_t vector_bytes = 16;
 #endif
 
+/// Lanes [First, First + Bytes / size) of v, in a vector of Bytes (lanes past v repeat its last):
+/// the low part of a register when First is 0, one shuffle otherwise.
+template <std::size_t Bytes, std::size_t First = 0, class V>
+inline auto lanes_at(const V& v) {
+  typedef std::remove_cvref_t<decltype(v[0])> S;
+  typedef S part __attribute__((vector_size(Bytes)));
+  constexpr std::size_t lanes = sizeof(V) / sizeof(S);
+  return [&]<std::size_t... I>(std::index_sequence<I...>) {
+    return part(__builtin_shufflevector(v, v, (First + I < lanes ? First + I : lanes - 1)...));
+  }(std::make_index_sequence<Bytes / sizeof(S)>{});
+}
+
 /// Stores lanes [0, Count) of v at p in plain stores of the largest power-of-two runs of lanes
 /// (for 10 floats: 8, then 2), none masked: on Zen 4 a masked store, and a load that meets it,
 /// cost several times a plain one (softmax's backward pass over rows of 10: 2.5 times).
@@ -33,12 +45,7 @@ inline void store_lanes(void* p, const V& v) {
   static_assert(First + Count <= lanes, "ctgraph: internal: storing lanes past the vector");
   if constexpr (Count > 0) {
     constexpr std::size_t run = std::bit_floor(Count);
-    constexpr std::size_t chunk_bytes = run * size < 16 ? 16 : run * size;
-    typedef std::remove_cvref_t<decltype(v[0])> S;
-    typedef S chunk __attribute__((vector_size(chunk_bytes)));
-    const chunk part = [&]<std::size_t... I>(std::index_sequence<I...>) {
-      return chunk(__builtin_shufflevector(v, v, (First + I < lanes ? First + I : lanes - 1)...));
-    }(std::make_index_sequence<chunk_bytes / size>{});
+    const auto part = lanes_at<run * size < 16 ? 16 : run * size, First>(v);
     std::memcpy(static_cast<char*>(p) + First * size, &part, run * size);
     store_lanes<Count - run, First + run>(p, v);
   }

@@ -49,38 +49,23 @@ inline typename simd<float, Bytes>::type exp_lanes(typename simd<float, Bytes>::
 /// e^x in every lane of a vector of the build's width.
 inline float_vector exp_vector(float_vector x) { return exp_lanes<vector_bytes>(x); }
 
-/// The first lanes of x, in a vector of Bytes (its low part: no instruction).
-template <std::size_t Bytes, std::size_t... I>
-inline typename simd<float, Bytes>::type low_part(float_vector x, std::index_sequence<I...> = {}) {
-  if constexpr (Bytes == vector_bytes)
-    return x;
-  else if constexpr (sizeof...(I) == 0)
-    return low_part<Bytes>(x, std::make_index_sequence<Bytes / sizeof(float)>{});
-  else
-    return __builtin_shufflevector(x, x, I...);
-}
-
-/// x in the first lanes of a vector of the build's width, 0 in the others.
-template <std::size_t Bytes, std::size_t... I>
-inline float_vector zero_extend(typename simd<float, Bytes>::type x, std::index_sequence<I...> = {}) {
-  if constexpr (Bytes == vector_bytes) {
-    return x;
-  } else if constexpr (sizeof...(I) == 0) {
-    return zero_extend<Bytes>(x, std::make_index_sequence<simd<float>::lanes>{});
-  } else {
-    // As a 128- or 256-bit result already is in its register (a shuffle with a vector of zeros
-    // cost a permute from a table).
-    // (g++ 12's _mm512_zextps*_ps512 trip its -Wuninitialized, and failed with an internal error
-    // in softmax over rows of 36; a cast and a zeroing move do neither.)
+/// x, 128 or 256 bits narrower than the build's vectors, in the first lanes of one of them and 0 in
+/// the others: as a narrower result already is in its register. (A shuffle with a vector of zeros
+/// cost a permute from a table; g++ 12's _mm512_zextps*_ps512 trip its -Wuninitialized and failed
+/// with an internal error in softmax over rows of 36. A cast and a zeroing move do neither.)
+template <std::size_t Bytes>
+inline float_vector zero_extend(typename simd<float, Bytes>::type x) {
+  static_assert(Bytes < vector_bytes, "ctgraph: internal: zero_extend widens a narrower vector");
 #if defined(__AVX512F__)
-    if constexpr (Bytes == 16) return float_vector(_mm512_maskz_mov_ps(0x000f, _mm512_castps128_ps512(__m128(x))));
-    if constexpr (Bytes == 32) return float_vector(_mm512_maskz_mov_ps(0x00ff, _mm512_castps256_ps512(__m256(x))));
+  if constexpr (Bytes == 16)
+    return float_vector(_mm512_maskz_mov_ps(0x000f, _mm512_castps128_ps512(__m128(x))));
+  else
+    return float_vector(_mm512_maskz_mov_ps(0x00ff, _mm512_castps256_ps512(__m256(x))));
 #elif defined(__AVX__)
-    if constexpr (Bytes == 16) return float_vector(_mm256_zextps128_ps256(__m128(x)));
+  return float_vector(_mm256_zextps128_ps256(__m128(x)));
+#else
+  return x;  // not reached: a build of 128-bit vectors has none narrower
 #endif
-    constexpr std::size_t n = Bytes / sizeof(float);
-    return __builtin_shufflevector(x, decltype(x){}, (I < n ? I : n)...);
-  }
 }
 
 /// exp_vector of lanes [0, Count), computed in the narrowest vector that holds them (128, 256 or
@@ -93,7 +78,7 @@ inline float_vector exp_first_lanes(float_vector x) {
   if constexpr (bytes == vector_bytes)
     return exp_vector(x);
   else
-    return zero_extend<bytes>(exp_lanes<bytes>(low_part<bytes>(x)));
+    return zero_extend<bytes>(exp_lanes<bytes>(lanes_at<bytes>(x)));
 }
 
 /// true in lanes [0, Count): the lanes of a row's last, partial vector that are the row's.
@@ -118,7 +103,7 @@ inline float fold(float_vector v, Op op) {
 }
 }  // namespace simd_fold
 
-/// lanes_sum (Op +) or lanes_max of each of four vectors of 16 floats, folded together: the first
+/// The sum (Op +) or the largest (Op max) of each of four vectors of 16 floats' lanes, folded together: the first
 /// two halvings pair the vectors' halves up (a's and b's in one vector, then all four's quarters),
 /// the last two run on all four at once. The same additions in the same order as four folds, so
 /// the same bits, in 8 shuffles instead of 16. Each result is broadcast into its vector's lanes.
@@ -141,12 +126,18 @@ inline void fold_four(float_vector (&v)[4], Op op) {
 }
 #endif
 
-/// The sum, and the largest, of a vector's lanes: halves folded onto each other.
-inline float lanes_sum(float_vector v) {
-  return simd_fold::fold<simd<float>::lanes / 2>(v, [](float_vector a, float_vector b) { return a + b; });
-}
-inline float lanes_max(float_vector v) {
-  return simd_fold::fold<simd<float>::lanes / 2>(v, [](float_vector a, float_vector b) { return a > b ? a : b; });
+/// Each of G vectors folded across its lanes by op (+ for sums, max for the largest), halves onto
+/// each other, the result in all its lanes: four vectors of 16 at once (fold_four, with AVX-512),
+/// else one by one.
+template <std::size_t G, class Op>
+inline void fold_rows(float_vector (&v)[G], Op op) {
+#if defined(__AVX512F__)
+  if constexpr (G == 4) {
+    fold_four(v, op);
+    return;
+  }
+#endif
+  for (std::size_t q = 0; q < G; ++q) v[q] = float_vector{} + simd_fold::fold<simd<float>::lanes / 2>(v[q], op);
 }
 
 }  // namespace ctgraph::detail

@@ -17,19 +17,6 @@ namespace ctgraph::detail {
 template <class S, std::size_t N, std::size_t Stride>
 inline constexpr bool softmax_in_registers = std::is_same_v<S, float> && Stride == 1 && N <= 4 * simd<float>::lanes;
 
-/// Each of G vectors folded across its lanes by op (lanes_sum's order), the result in all its lanes:
-/// four vectors of 16 at once (fold_four, with AVX-512), else one by one.
-template <std::size_t G, class Op>
-inline void fold_rows(float_vector (&v)[G], Op op) {
-#if defined(__AVX512F__)
-  if constexpr (G == 4) {
-    fold_four(v, op);
-    return;
-  }
-#endif
-  for (std::size_t q = 0; q < G; ++q) v[q] = float_vector{} + simd_fold::fold<simd<float>::lanes / 2>(v[q], op);
-}
-
 /// A row of N floats as vectors: loaded whole, the last one masked (its missing lanes `fill`), and
 /// stored whole, the last one in plain stores of its runs of lanes (simd::store).
 template <std::size_t N>

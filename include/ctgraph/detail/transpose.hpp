@@ -5,7 +5,6 @@
 #pragma once
 
 #include <cstddef>
-#include <cstring>
 #include <type_traits>
 
 #include "ctgraph/detail/simd.hpp"
@@ -15,9 +14,10 @@ namespace ctgraph::detail {
 /// Rows [r0, r0 + 8) x columns [c0, c0 + 8) of in, transposed into out.
 template <std::size_t Rows, std::size_t Cols>
 inline void transpose_8x8(const float* __restrict in, float* __restrict out, std::size_t r0, std::size_t c0) {
-  typedef float v8 __attribute__((vector_size(32)));
+  using lanes8 = simd<float, 32>;
+  using v8 = lanes8::type;
   v8 r[8], t[8], u[8];
-  for (std::size_t i = 0; i < 8; ++i) std::memcpy(&r[i], in + (r0 + i) * Cols + c0, sizeof(v8));
+  for (std::size_t i = 0; i < 8; ++i) r[i] = lanes8::load<8>(in + (r0 + i) * Cols + c0);
   // Pairs of rows interleaved: t[2i] = (a0 b0 a1 b1 | a4 b4 a5 b5), t[2i+1] the other halves.
   for (std::size_t i = 0; i < 8; i += 2) {
     t[i] = __builtin_shufflevector(r[i], r[i + 1], 0, 8, 1, 9, 4, 12, 5, 13);
@@ -33,8 +33,8 @@ inline void transpose_8x8(const float* __restrict in, float* __restrict out, std
   for (std::size_t q = 0; q < 4; ++q) {
     const v8 low = __builtin_shufflevector(u[q], u[q + 4], 0, 1, 2, 3, 8, 9, 10, 11);
     const v8 high = __builtin_shufflevector(u[q], u[q + 4], 4, 5, 6, 7, 12, 13, 14, 15);
-    std::memcpy(out + (c0 + q) * Rows + r0, &low, sizeof(v8));
-    std::memcpy(out + (c0 + q + 4) * Rows + r0, &high, sizeof(v8));
+    lanes8::store<8>(out + (c0 + q) * Rows + r0, low);
+    lanes8::store<8>(out + (c0 + q + 4) * Rows + r0, high);
   }
 }
 
