@@ -100,6 +100,35 @@ constexpr auto offset_at(const std::array<std::size_t, Size>& offsets, std::size
     return node_not_in_plan<>{};
 }
 
+/// How many of N's children keep their gradient in S: how many times N's backward pass writes S's
+/// gradient. A layer writes none (its gradient is its inner node's buffer), whatever it wraps.
+template <class S, class N, class Children = typename N::children>
+inline constexpr std::size_t grad_writes = 0;
+template <class S, class N, class... Cs>
+  requires(!is_layer<N>::value)
+inline constexpr std::size_t grad_writes<S, N, type_list<Cs...>> = (std::size_t(std::is_same_v<storage_t<Cs>, S>) + ... + 0);
+
+/// Whether N's backward pass can assign its child C's gradient instead of adding to it, when the plan
+/// says N is that gradient's one writer (the node's promise: every element written once, whole).
+template <class N, class C>
+inline constexpr bool can_assign_grad = requires { requires N::template assigns_grad_of<C>; };
+
+/// Of the writes to S's gradient by N, how many N can make as assignments.
+template <class S, class N, class Children = typename N::children>
+inline constexpr std::size_t assigning_writes = 0;
+template <class S, class N, class... Cs>
+  requires(!is_layer<N>::value)
+inline constexpr std::size_t assigning_writes<S, N, type_list<Cs...>> =
+    (std::size_t(std::is_same_v<storage_t<Cs>, S> && can_assign_grad<N, Cs>) + ... + 0);
+
+/// S's gradient has one writer in Nodes and it assigns: the first write of the backward pass is the
+/// only one, so nothing needs to zero that gradient beforehand.
+template <class S, class Nodes>
+inline constexpr bool grad_assigned_in = false;
+template <class S, class... Ns>
+inline constexpr bool grad_assigned_in<S, type_list<Ns...>> =
+    (grad_writes<S, Ns> + ... + 0) == 1 && (assigning_writes<S, Ns> + ... + 0) == 1;
+
 template <class Graph, std::size_t Batch, class Scalar, bool StoreCostly = false>
 struct plan {
   using graph = fused_graph<Graph>;
@@ -168,6 +197,11 @@ struct plan {
   static constexpr std::size_t value_size = value_offsets.back();
   static constexpr std::size_t grad_size = grad_offsets.back();
 
+  /// Whether node S's (or parameter S's) gradient is assigned by its one writer, and so not zeroed
+  /// before a backward pass.
+  template <class S>
+  static constexpr bool grad_assigned = grad_assigned_in<S, nodes>;
+
   template <class N>
   static constexpr auto param_offset = offset_at<contains<params, N>>(param_offsets, index_of<params, N>::value);
   template <class N>
@@ -213,6 +247,12 @@ struct context {
     else
       return grads + Plan::template grad_offset<S>;
   }
+  /// Whether a node's backward pass assigns its child C's gradient rather than adding to it: the plan
+  /// found it that gradient's one writer (grad_assigned) and does not zero it. Only in a graph's own
+  /// plan: a recurrence's cell runs again at every step, adding to the parameters' gradients.
+  template <class C>
+  static constexpr bool assigns_grad = std::is_same_v<Plan, ParamPlan> && Plan::template grad_assigned<storage_t<C>>;
+
   /// Element i of N's value: read from its buffer, or computed on the spot when N is inlined.
   template <class N>
   scalar load(std::size_t i) const {

@@ -26,16 +26,16 @@ inline constexpr std::size_t row_period = [] {
   return N < 2 * lanes && p <= 8 * lanes ? p : std::size_t{0};
 }();
 
-/// sum[j] += the sum over the R rows of g[r][j]. The order of the additions is fixed by R and N
-/// alone: the same bits for the same block, whatever calls it.
-template <std::size_t R, std::size_t N, class S>
+/// sum[j] += the sum over the R rows of g[r][j] (sum[j] = it, when not Accumulate). The order of the
+/// additions is fixed by R and N alone: the same bits for the same block, whatever calls it.
+template <std::size_t R, std::size_t N, bool Accumulate = true, class S>
 inline void add_column_sums(const S* __restrict g, S* __restrict sum) {
   constexpr std::size_t P = row_period<S, N>;
   if constexpr (P == 0 || R * N < P) {  // rows wide enough, or less than one period (a batch of 1)
     std::array<S, N> acc{};
     for (std::size_t r = 0; r < R; ++r)
       for (std::size_t j = 0; j < N; ++j) acc[j] += g[r * N + j];
-    for (std::size_t j = 0; j < N; ++j) sum[j] += acc[j];
+    for (std::size_t j = 0; j < N; ++j) sum[j] = Accumulate ? sum[j] + acc[j] : acc[j];
   } else {
     constexpr std::size_t total = R * N, whole = total / P * P;
     std::array<S, P> acc{};
@@ -50,7 +50,7 @@ inline void add_column_sums(const S* __restrict g, S* __restrict sum) {
     for (std::size_t r = 0; r < P / N; ++r)
 #pragma GCC unroll 32
       for (std::size_t j = 0; j < N; ++j) folded[j] += acc[r * N + j];
-    for (std::size_t j = 0; j < N; ++j) sum[j] += folded[j];
+    for (std::size_t j = 0; j < N; ++j) sum[j] = Accumulate ? sum[j] + folded[j] : folded[j];
   }
 }
 

@@ -36,6 +36,11 @@ struct affine_node {
   static constexpr std::size_t backward_flops = (needs_grad<X> + 1) * 2 * M * K * N + 3 * M * N;
   template <class... C>
   using with_children = affine_node<C..., Act>;
+  /// dx, dW and a per-column db are each one product or sum, written whole: when the plan finds this
+  /// node their one writer, they are assigned and need no zeroing (plan.hpp grad_assigned).
+  template <class C>
+  static constexpr bool assigns_grad_of =
+      std::is_same_v<C, X> || std::is_same_v<C, W> || (std::is_same_v<C, B> && bias_per_column);
 
   template <class Ctx>
   static constexpr std::size_t rows = (is_batched<X> ? Ctx::batch : 1) * M;
@@ -74,13 +79,16 @@ struct affine_node {
     if constexpr (bias_per_column) {
       // Summed apart from db, in registers: db += g row by row waited on its own store at every row
       // (db may alias g for the compiler), a quarter of digits_attention's step at 6 columns.
-      detail::add_column_sums<R, N>(g, db);
+      detail::add_column_sums<R, N, !Ctx::template assigns_grad<B>>(g, db);
     } else {
       for (std::size_t r = 0; r < R; ++r)
         for (std::size_t j = 0; j < N; ++j) db[(r % M) * N + j] += g[r * N + j];
     }
-    detail::fixed_gemm<true, false, true, K, N, R>(c.template value<X>(), g, c.template grad<W>());
-    if constexpr (needs_grad<X>) detail::fixed_gemm<false, true, true, R, K, N>(g, c.template value<W>(), c.template grad<X>());
+    detail::fixed_gemm<true, false, !Ctx::template assigns_grad<W>, K, N, R>(c.template value<X>(), g,
+                                                                           c.template grad<W>());
+    if constexpr (needs_grad<X>)
+      detail::fixed_gemm<false, true, !Ctx::template assigns_grad<X>, R, K, N>(g, c.template value<W>(),
+                                                                             c.template grad<X>());
   }
 };
 

@@ -290,10 +290,34 @@ class model {
   Scalar* state() const { return params() + 2 * parameter_count; }
   Scalar* targets() const { return const_cast<Scalar*>(memory_.data()) + targets_at; }
 
+  // Zeroes the gradients a backward pass adds to. Those whose one writer assigns them (the plan's
+  // grad_assigned: most of a dense stack's) are left as they are: 2.6-5% of a step went to a memset.
   void zero_gradients() {
-    std::fill_n(param_grads(), parameter_count, Scalar(0));
-    std::fill_n(params() + grads_at, plan::grad_size, Scalar(0));
+    if constexpr (all_param_grads_assigned) {
+    } else if constexpr (no_param_grad_assigned) {
+      std::fill_n(param_grads(), parameter_count, Scalar(0));
+    } else {
+      detail::for_each_type<typename plan::params>([&]<class P>() {
+        if constexpr (!plan::template grad_assigned<P>)
+          std::fill_n(param_grads() + plan::template param_offset<P>, P::shape::size, Scalar(0));
+      });
+    }
+    Scalar* grads = params() + grads_at;
+    detail::for_each_type<typename plan::with_grad>([&]<class N>() {
+      if constexpr (!plan::template grad_assigned<N>)
+        std::fill_n(grads + plan::template grad_offset<N>, plan::template extra_grads<N>, Scalar(0));
+    });
   }
+  static constexpr bool all_param_grads_assigned = [] {
+    bool all = true;
+    detail::for_each_type<typename plan::params>([&]<class P>() { all = all && plan::template grad_assigned<P>; });
+    return all;
+  }();
+  static constexpr bool no_param_grad_assigned = [] {
+    bool none = true;
+    detail::for_each_type<typename plan::params>([&]<class P>() { none = none && !plan::template grad_assigned<P>; });
+    return none;
+  }();
 
   // The forward pass alone, for callers that have set the floating-point mode already.
   void forward_pass() {
