@@ -34,17 +34,17 @@ TEST_CASE("affine: the gradients it alone writes are assigned and not zeroed, sh
   // has one writer. The input of the shared layer is read twice (two writers): zeroed and summed.
   using stack = decltype(dense<3>(dense<4>(x, activation::relu)));
   using plan = detail::plan<stack, 8, float>;
-  detail::for_each_type<typename plan::params>([]<class P>() { static_assert(plan::template grad_assigned<P>); });
+  detail::for_each_type<typename plan::params>([]<class P>() { static_assert(detail::grad_assigned<plan, P>); });
   static_assert(plan::with_grad::size == 2);  // dense_1's output and the logit (written by the loss)
-  static_assert(plan::template grad_assigned<typename detail::type_at<0, typename plan::with_grad>::type>);
-  static_assert(!plan::template grad_assigned<typename detail::type_at<1, typename plan::with_grad>::type>);
+  static_assert(detail::grad_assigned<plan, typename detail::type_at<0, typename plan::with_grad>::type>);
+  static_assert(!detail::grad_assigned<plan, typename detail::type_at<1, typename plan::with_grad>::type>);
 
   constexpr auto shared = [](auto in) { return dense<4, "shared">(in, activation::tanh); };
   using twice = decltype(dense<1>(shared(shared(input<4>))));
   using shared_plan = detail::plan<twice, 8, float>;
   using shared_kernel = typename detail::type_at<0, typename shared_plan::params>::type;
-  static_assert(!shared_plan::template grad_assigned<shared_kernel>);
-  static_assert(shared_plan::template grad_assigned<typename detail::type_at<2, typename shared_plan::params>::type>);
+  static_assert(!detail::grad_assigned<shared_plan, shared_kernel>);
+  static_assert(detail::grad_assigned<shared_plan, typename detail::type_at<2, typename shared_plan::params>::type>);
   // A second backward pass gives what the first would have: check_gradients runs two.
   test::check_gradients<stack>();
   test::check_gradients<twice>();

@@ -113,21 +113,16 @@ inline constexpr std::size_t grad_writes<S, N, type_list<Cs...>> = (std::size_t(
 template <class N, class C>
 inline constexpr bool can_assign_grad = requires { requires N::template assigns_grad_of<C>; };
 
-/// Of the writes to S's gradient by N, how many N can make as assignments.
-template <class S, class N, class Children = typename N::children>
-inline constexpr std::size_t assigning_writes = 0;
-template <class S, class N, class... Cs>
-  requires(!is_layer<N>::value)
-inline constexpr std::size_t assigning_writes<S, N, type_list<Cs...>> =
-    (std::size_t(std::is_same_v<storage_t<Cs>, S> && can_assign_grad<N, Cs>) + ... + 0);
-
-/// S's gradient has one writer in Nodes and it assigns: the first write of the backward pass is the
-/// only one, so nothing needs to zero that gradient beforehand.
-template <class S, class Nodes>
-inline constexpr bool grad_assigned_in = false;
-template <class S, class... Ns>
-inline constexpr bool grad_assigned_in<S, type_list<Ns...>> =
-    (grad_writes<S, Ns> + ... + 0) == 1 && (assigning_writes<S, Ns> + ... + 0) == 1;
+/// The nodes whose gradients a loss writes, and only for the rows it is given: the graph's output
+/// (or each of its outputs), whose own backward pass the loss may skip to write its input's instead.
+template <class G, bool = is_outputs<G>>
+struct outputs_of {
+  using type = type_list<storage_t<G>>;
+};
+template <class G>
+struct outputs_of<G, true> {
+  using type = type_list<storage_t<typename G::first>, storage_t<typename G::second>>;
+};
 
 template <class Graph, std::size_t Batch, class Scalar, bool StoreCostly = false>
 struct plan {
@@ -197,11 +192,6 @@ struct plan {
   static constexpr std::size_t value_size = value_offsets.back();
   static constexpr std::size_t grad_size = grad_offsets.back();
 
-  /// Whether node S's (or parameter S's) gradient is assigned by its one writer, and so not zeroed
-  /// before a backward pass.
-  template <class S>
-  static constexpr bool grad_assigned = grad_assigned_in<S, nodes>;
-
   template <class N>
   static constexpr auto param_offset = offset_at<contains<params, N>>(param_offsets, index_of<params, N>::value);
   template <class N>
@@ -209,6 +199,35 @@ struct plan {
   template <class N>
   static constexpr auto grad_offset = offset_at<contains<with_grad, N>>(grad_offsets, index_of<with_grad, N>::value);
 };
+
+/// Whether N's backward writes reach each of N's elements once: a stored node's backward visits them
+/// all once; an inlined node is reached through its one reader, once per element when that reader
+/// maps its elements one to one onto N's (it says it could assign N's gradient) and is reached once.
+template <class Plan, class N, class Nodes = typename Plan::nodes>
+inline constexpr bool visited_once = true;
+template <class Plan, class N, class... Ns>
+  requires Plan::template inlined<N>
+inline constexpr bool visited_once<Plan, N, type_list<Ns...>> =
+    ((count_in<N, typename Ns::children> == 0 || (can_assign_grad<Ns, N> && visited_once<Plan, Ns>)) && ...);
+
+/// Of N's writes to S's gradient, how many are assignments it makes whole. Not an element-wise
+/// output's: a loss that folds into it skips its backward pass and writes S's gradient itself, for
+/// the rows it has (a partial batch leaves the rest to the zeroing).
+template <class Plan, class S, class N, class Children = typename N::children>
+inline constexpr std::size_t assigning_writes = 0;
+template <class Plan, class S, class N, class... Cs>
+  requires(!is_layer<N>::value && visited_once<Plan, N> &&
+           !(is_elementwise<N>::value && contains<typename outputs_of<typename Plan::graph>::type, N>))
+inline constexpr std::size_t assigning_writes<Plan, S, N, type_list<Cs...>> =
+    (std::size_t(std::is_same_v<storage_t<Cs>, S> && can_assign_grad<N, Cs>) + ... + 0);
+
+/// Whether node S's (or parameter S's) gradient has one writer in the plan and it assigns: the
+/// backward pass's first write is its only one, so S's gradient is not zeroed before it.
+template <class Plan, class S, class Nodes = typename Plan::nodes>
+inline constexpr bool grad_assigned = false;
+template <class Plan, class S, class... Ns>
+inline constexpr bool grad_assigned<Plan, S, type_list<Ns...>> =
+    (grad_writes<S, Ns> + ... + 0) == 1 && (assigning_writes<Plan, S, Ns> + ... + 0) == 1;
 
 /// What a node's forward and backward see: where every node's value and gradient is.
 /// Parameters are placed by ParamPlan: a recurrence's cell runs on a plan of its own
@@ -251,7 +270,7 @@ struct context {
   /// found it that gradient's one writer (grad_assigned) and does not zero it. Only in a graph's own
   /// plan: a recurrence's cell runs again at every step, adding to the parameters' gradients.
   template <class C>
-  static constexpr bool assigns_grad = std::is_same_v<Plan, ParamPlan> && Plan::template grad_assigned<storage_t<C>>;
+  static constexpr bool assigns_grad = std::is_same_v<Plan, ParamPlan> && grad_assigned<Plan, storage_t<C>>;
 
   /// Element i of N's value: read from its buffer, or computed on the spot when N is inlined.
   template <class N>
@@ -270,6 +289,8 @@ struct context {
       return;
     else if constexpr (Plan::template inlined<S>)
       S::push(*this, i, g);
+    else if constexpr (assigns_grad<S>)
+      grad<S>()[i] = g;
     else
       grad<S>()[i] += g;
   }

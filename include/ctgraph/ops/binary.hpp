@@ -43,6 +43,11 @@ struct binary_node {
   static constexpr std::size_t backward_flops = (needs_grad<A> + needs_grad<B>) * 2 * shape::size;
   template <class... C>
   using with_children = binary_node<Op, C...>;
+  /// An operand not broadcast gets element i of its gradient from element i's alone.
+  template <class C>
+  static constexpr bool assigns_grad_of = (std::is_same_v<C, A> || std::is_same_v<C, B>) &&
+                                          std::is_same_v<typename C::shape, shape> &&
+                                          is_batched<C> == is_batched<binary_node>;
 
   template <class Ctx, class Child>
   static constexpr std::size_t index(std::size_t i) {

@@ -29,6 +29,8 @@ struct dropout_node {
   static constexpr std::size_t backward_flops = needs_grad<A> ? 2 * shape::size : 0;
   template <class... C>
   using with_children = dropout_node<Rate, C...>;
+  template <class C>
+  static constexpr bool assigns_grad_of = std::is_same_v<C, A>;
 
   /// m_i / (1 - Rate) in a training step, 1 outside one.
   template <class Ctx>

@@ -19,6 +19,8 @@ struct reshape_node {
   static constexpr std::size_t backward_flops = 0;
   template <class... C>
   using with_children = reshape_node<Shape, C...>;
+  template <class C>
+  static constexpr bool assigns_grad_of = std::is_same_v<C, A>;
 
   template <class Ctx>
   static auto at(const Ctx& c, std::size_t i) { return c.template load<A>(i); }

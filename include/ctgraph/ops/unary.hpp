@@ -161,6 +161,8 @@ struct unary_node {
   static constexpr std::size_t backward_flops = needs_grad<A> ? 2 * shape::size : 0;
   template <class... C>
   using with_children = unary_node<Op, C...>;
+  template <class C>
+  static constexpr bool assigns_grad_of = std::is_same_v<C, A>;  // element i of x's gradient from element i's
 
   template <class Ctx>
   static auto at(const Ctx& c, std::size_t i) {

@@ -298,24 +298,24 @@ class model {
       std::fill_n(param_grads(), parameter_count, Scalar(0));
     } else {
       detail::for_each_type<typename plan::params>([&]<class P>() {
-        if constexpr (!plan::template grad_assigned<P>)
+        if constexpr (!detail::grad_assigned<plan, P>)
           std::fill_n(param_grads() + plan::template param_offset<P>, P::shape::size, Scalar(0));
       });
     }
     Scalar* grads = params() + grads_at;
     detail::for_each_type<typename plan::with_grad>([&]<class N>() {
-      if constexpr (!plan::template grad_assigned<N>)
+      if constexpr (!detail::grad_assigned<plan, N>)
         std::fill_n(grads + plan::template grad_offset<N>, plan::template extra_grads<N>, Scalar(0));
     });
   }
   static constexpr bool all_param_grads_assigned = [] {
     bool all = true;
-    detail::for_each_type<typename plan::params>([&]<class P>() { all = all && plan::template grad_assigned<P>; });
+    detail::for_each_type<typename plan::params>([&]<class P>() { all = all && detail::grad_assigned<plan, P>; });
     return all;
   }();
   static constexpr bool no_param_grad_assigned = [] {
     bool none = true;
-    detail::for_each_type<typename plan::params>([&]<class P>() { none = none && !plan::template grad_assigned<P>; });
+    detail::for_each_type<typename plan::params>([&]<class P>() { none = none && !detail::grad_assigned<plan, P>; });
     return none;
   }();
 
