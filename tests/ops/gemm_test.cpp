@@ -88,11 +88,14 @@ void transpose_matches_definition() {
 }
 }  // namespace
 
-TEST_CASE("transpose: blocks of 8 x 8 and the edges past them land where the definition puts them") {
+TEST_CASE("transpose: blocks of 8 x 8 and the narrower blocks at the edges land where the definition puts them") {
   transpose_matches_definition<8, 8, float>();
   transpose_matches_definition<64, 32, float>();   // attention_column's dense_1 kernel
   transpose_matches_definition<20, 100, float>();  // golden_feature's: edges on both sides
   transpose_matches_definition<100, 20, float>();
+  transpose_matches_definition<32, 6, float>();    // digits_attention's batch to the lanes: 8 x 6 blocks
+  transpose_matches_definition<6, 32, float>();    // and back: 6 x 8 blocks
+  transpose_matches_definition<13, 11, float>();   // blocks narrower on both sides
   transpose_matches_definition<3, 5, float>();     // no block at all
   transpose_matches_definition<17, 9, double>();
 }

@@ -8,6 +8,7 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "ctgraph/detail/batch_on_lanes.hpp"
 #include "ctgraph/detail/fuse.hpp"
 #include "ctgraph/detail/type_list.hpp"
 #include "ctgraph/node.hpp"
@@ -124,9 +125,22 @@ struct outputs_of<G, true> {
   using type = type_list<storage_t<typename G::first>, storage_t<typename G::second>>;
 };
 
+template <bool Lanes, class Fused>
+struct graph_on_lanes {
+  using type = Fused;
+};
+template <class Fused>
+struct graph_on_lanes<true, Fused> {
+  using type = on_lanes_t<Fused>;
+};
+
 template <class Graph, std::size_t Batch, class Scalar, bool StoreCostly = false>
 struct plan {
-  using graph = fused_graph<Graph>;
+  using fused = fused_graph<Graph>;
+  /// Whether the batch runs along the vector lanes (batch_on_lanes.hpp): then graph is the rewrite.
+  static constexpr bool lanes = batch_on_lanes<fused, typename collect<fused, type_list<>>::type, Batch, Scalar,
+                                               layout_for<std::remove_cv_t<Graph>, Batch>>;
+  using graph = typename graph_on_lanes<lanes, fused>::type;
   using scalar = Scalar;
   static constexpr std::size_t batch = Batch;
   using nodes = typename collect<graph, type_list<>>::type;

@@ -1,5 +1,6 @@
 // out[Cols, Rows] = in[Rows, Cols]^T for sizes known at compile time: float in blocks of 8 x 8
-// through three rounds of shuffles in 256-bit registers, the edges (and double) element by element.
+// through three rounds of shuffles in 256-bit registers (the edges in blocks narrower than 8, read
+// and written with masks), double and matrices under 64 values element by element.
 // register_gemm transposes B this way for C = A B^T (a dense layer's dx = g W^T) at every step:
 // attention_column's 64 x 32 and 32 x 32 weights, element by element, were 5% of its step.
 #pragma once
@@ -11,13 +12,14 @@
 
 namespace ctgraph::detail {
 
-/// Rows [r0, r0 + 8) x columns [c0, c0 + 8) of in, transposed into out.
-template <std::size_t Rows, std::size_t Cols>
+/// Rows [r0, r0 + BR) x columns [c0, c0 + BC) of in, transposed into out: a block of 8 x 8 (BR, BC
+/// up to 8; an edge block's missing rows are zeros, its missing columns neither read nor written).
+template <std::size_t Rows, std::size_t Cols, std::size_t BR = 8, std::size_t BC = 8>
 inline void transpose_8x8(const float* __restrict in, float* __restrict out, std::size_t r0, std::size_t c0) {
   using lanes8 = simd<float, 32>;
   using v8 = lanes8::type;
   v8 r[8], t[8], u[8];
-  for (std::size_t i = 0; i < 8; ++i) r[i] = lanes8::load<8>(in + (r0 + i) * Cols + c0);
+  for (std::size_t i = 0; i < 8; ++i) r[i] = i < BR ? lanes8::load<BC>(in + (r0 + i) * Cols + c0) : v8{};
   // Pairs of rows interleaved: t[2i] = (a0 b0 a1 b1 | a4 b4 a5 b5), t[2i+1] the other halves.
   for (std::size_t i = 0; i < 8; i += 2) {
     t[i] = __builtin_shufflevector(r[i], r[i + 1], 0, 8, 1, 9, 4, 12, 5, 13);
@@ -33,24 +35,29 @@ inline void transpose_8x8(const float* __restrict in, float* __restrict out, std
   for (std::size_t q = 0; q < 4; ++q) {
     const v8 low = __builtin_shufflevector(u[q], u[q + 4], 0, 1, 2, 3, 8, 9, 10, 11);
     const v8 high = __builtin_shufflevector(u[q], u[q + 4], 4, 5, 6, 7, 12, 13, 14, 15);
-    lanes8::store<8>(out + (c0 + q) * Rows + r0, low);
-    lanes8::store<8>(out + (c0 + q + 4) * Rows + r0, high);
+    if (q < BC) lanes8::store<BR>(out + (c0 + q) * Rows + r0, low);
+    if (q + 4 < BC) lanes8::store<BR>(out + (c0 + q + 4) * Rows + r0, high);
   }
 }
 
 /// out[c * Rows + r] = in[r * Cols + c].
 template <std::size_t Rows, std::size_t Cols, class S>
 inline void transpose(const S* __restrict in, S* __restrict out) {
-  constexpr bool blocks = std::is_same_v<S, float> && vector_bytes >= 32;
-  constexpr std::size_t full_rows = blocks ? Rows / 8 * 8 : 0, full_cols = blocks ? Cols / 8 * 8 : 0;
-  if constexpr (blocks)
-    for (std::size_t r0 = 0; r0 < full_rows; r0 += 8)
+  if constexpr (std::is_same_v<S, float> && vector_bytes >= 32 && Rows * Cols >= 64) {
+    // Whole blocks, then the blocks of the last columns and rows, narrower than 8.
+    constexpr std::size_t full_rows = Rows / 8 * 8, full_cols = Cols / 8 * 8, er = Rows - full_rows, ec = Cols - full_cols;
+    for (std::size_t r0 = 0; r0 < full_rows; r0 += 8) {
       for (std::size_t c0 = 0; c0 < full_cols; c0 += 8) transpose_8x8<Rows, Cols>(in, out, r0, c0);
-  // The edges: columns past the blocks in every row, then rows past the blocks.
-  for (std::size_t r = 0; r < full_rows; ++r)
-    for (std::size_t c = full_cols; c < Cols; ++c) out[c * Rows + r] = in[r * Cols + c];
-  for (std::size_t r = full_rows; r < Rows; ++r)
-    for (std::size_t c = 0; c < Cols; ++c) out[c * Rows + r] = in[r * Cols + c];
+      if constexpr (ec > 0) transpose_8x8<Rows, Cols, 8, ec>(in, out, r0, full_cols);
+    }
+    if constexpr (er > 0) {
+      for (std::size_t c0 = 0; c0 < full_cols; c0 += 8) transpose_8x8<Rows, Cols, er, 8>(in, out, full_rows, c0);
+      if constexpr (ec > 0) transpose_8x8<Rows, Cols, er, ec>(in, out, full_rows, full_cols);
+    }
+  } else {
+    for (std::size_t r = 0; r < Rows; ++r)
+      for (std::size_t c = 0; c < Cols; ++c) out[c * Rows + r] = in[r * Cols + c];
+  }
 }
 
 }  // namespace ctgraph::detail

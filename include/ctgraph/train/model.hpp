@@ -190,7 +190,15 @@ class model {
     constexpr std::size_t index = layer_names::find(Name.view());
     if constexpr (has_layer<Name>) {
       using layer = typename detail::type_at<index, typename plan::layers>::type;
-      return {view().template value<layer>(), plan::template full<layer>::size};
+      using stored = detail::storage_t<layer>;
+      constexpr std::size_t size = plan::template full<layer>::size;
+      if constexpr (plan::lanes && is_batched<stored> && !detail::is_input<stored>::value) {
+        Scalar* rows = const_cast<Scalar*>(memory_.data()) + probes_at + probe_offsets[index];
+        detail::transpose<stored::shape::size, Batch>(view().template value<layer>(), rows);  // [F, Batch] to rows
+        return {rows, size};
+      } else {
+        return {view().template value<layer>(), size};
+      }
     } else {
       return {};
     }
@@ -268,10 +276,23 @@ class model {
   static constexpr std::size_t values_at = detail::padded(4 * parameter_count);
   static constexpr std::size_t grads_at = values_at + plan::value_size;
   static constexpr std::size_t targets_at = grads_at + plan::grad_size;
-  static constexpr std::size_t total_size = targets_at + Batch * output_size;
+  static constexpr std::size_t probes_at = targets_at + Batch * output_size;
+  // With the batch along the lanes (plan::lanes), probe turns a layer's value into rows here: a
+  // region for each layer, so that one probe's span outlives the next probe.
+  static constexpr auto probe_offsets = [] {
+    std::array<std::size_t, plan::layers::size + 1> out{};
+    std::size_t i = 0;
+    detail::for_each_type<typename plan::layers>([&]<class L>() {
+      out[i + 1] = out[i] + (plan::lanes ? detail::padded(plan::template full<L>::size) : 0);
+      ++i;
+    });
+    return out;
+  }();
+  static constexpr std::size_t total_size = probes_at + probe_offsets.back();
 
  public:
-  /// Bytes of the one allocation: parameters, gradients, Adam's moments, values, gradients, targets.
+  /// Bytes of the one allocation: parameters, gradients, Adam's moments, values, gradients, targets
+  /// (and, with the batch along the lanes, the rows probe reads).
   static constexpr std::size_t workspace_bytes = total_size * sizeof(Scalar);
 
  private:
