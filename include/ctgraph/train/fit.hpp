@@ -200,13 +200,15 @@ void gather(Model& net, const xt::xtensor<S, 2>& x, const xt::xtensor<S, 2>* y, 
   const S* xs = x.data();
   for (std::size_t b = 0; b < count; ++b)
     for (std::size_t j = 0; j < width; ++j) in[b * width + j] = xs[order[b] * width + j];
-  std::fill(in + count * width, in + Model::batch_size * width, S(0));
+  // A partial batch's padding: tested first, for a call into memset with nothing to fill took 3% of
+  // digits_attention's epoch.
+  if (count < Model::batch_size) std::fill(in + count * width, in + Model::batch_size * width, S(0));
   if constexpr (TargetWidth > 0) {
     S* t = net.target().data();
     const S* ys = y->data();
     for (std::size_t b = 0; b < count; ++b)
       for (std::size_t j = 0; j < TargetWidth; ++j) t[b * TargetWidth + j] = ys[order[b] * TargetWidth + j];
-    std::fill(t + count * TargetWidth, t + Model::batch_size * TargetWidth, S(0));
+    if (count < Model::batch_size) std::fill(t + count * TargetWidth, t + Model::batch_size * TargetWidth, S(0));
   }
 }
 

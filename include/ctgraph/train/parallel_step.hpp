@@ -281,10 +281,10 @@ class parallel_step {
     for_each_type<typename plan::inputs>([&]<class In>() {
       constexpr std::size_t width = In::shape::size;
       std::copy_n(from.template value<In>() + first * width, real * width, to.template value<In>());
-      std::fill(to.template value<In>() + real * width, to.template value<In>() + rows * width, scalar(0));
+      if (real < rows) std::fill(to.template value<In>() + real * width, to.template value<In>() + rows * width, scalar(0));
     });
     std::copy_n(net_.targets() + first * TargetWidth, real * TargetWidth, r.targets());
-    std::fill(r.targets() + real * TargetWidth, r.targets() + rows * TargetWidth, scalar(0));
+    if (real < rows) std::fill(r.targets() + real * TargetWidth, r.targets() + rows * TargetWidth, scalar(0));
   }
 
   Model& net_;
