@@ -231,7 +231,7 @@ void gather_inputs(Model& net, const std::array<named_rows<S>, Inputs>& x, const
     const S* xs = x[column[I]].values.data();
     for (std::size_t b = 0; b < count; ++b)
       for (std::size_t j = 0; j < width; ++j) in[b * width + j] = xs[order[b] * width + j];
-    std::fill(in + count * width, in + Model::batch_size * width, S(0));
+    if (count < Model::batch_size) std::fill(in + count * width, in + Model::batch_size * width, S(0));  // fit.hpp's gather
   });
 }
 
@@ -269,7 +269,7 @@ struct multi_source {
     const S* ys = y.data();
     for (std::size_t b = 0; b < count; ++b)
       for (std::size_t j = 0; j < Width; ++j) t[b * Width + j] = ys[order[b] * Width + j];
-    std::fill(t + count * Width, t + Rows * Width, S(0));
+    if (count < Rows) std::fill(t + count * Width, t + Rows * Width, S(0));
   }
 };
 
