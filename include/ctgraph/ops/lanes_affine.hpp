@@ -30,8 +30,9 @@ struct lanes_affine_node {
   template <class C>
   static constexpr bool assigns_grad_of = std::is_same_v<C, X> || std::is_same_v<C, W> || std::is_same_v<C, B>;
 
-  /// A row of R values as a vector of partial sums (or two rows' products, Dot): the totals of
-  /// such vectors' lanes, folded together (lane_sums.hpp), are a bias's and a kernel's gradients.
+  /// A row of R values as a vector of partial sums (or, Dot, of a's and b's products; b is unread
+  /// otherwise). The totals of such vectors' lanes, folded together (lane_sums.hpp), are a bias's
+  /// and a kernel's gradients.
   template <class S, std::size_t R, bool Dot>
   static typename detail::simd<S>::type row_partials(const S* __restrict a, const S* __restrict b) {
     using V = detail::simd<S>;
@@ -86,8 +87,8 @@ struct lanes_affine_node {
     if constexpr (!std::is_same_v<Act, identity_op>)
       for (std::size_t i = 0; i < N * R; ++i) g[i] *= Act::df(y[i], y[i]);
     totals<S, N, !Ctx::template assigns_grad<B>>(c.template grad<B>(),
-                                                 [&](std::size_t n) { return row_partials<S, R, false>(g + n * R, g); });
-    // dW[k][n]: the dot product of x's row k and z''s row n, along the batch.
+                                                 [&](std::size_t n) { return row_partials<S, R, false>(g + n * R, nullptr); });
+    // dW[k][n]: the dot product of row k of x and row n of z', along the batch.
     const S* x = c.template value<X>();
     totals<S, K * N, !Ctx::template assigns_grad<W>>(c.template grad<W>(), [&](std::size_t i) {
       return row_partials<S, R, true>(x + i / N * R, g + i % N * R);
