@@ -1,6 +1,6 @@
 // out[Cols, Rows] = in[Rows, Cols]^T for sizes known at compile time: float in blocks of 8 x 8
-// through three rounds of shuffles in 256-bit registers (the edges in blocks narrower than 8, read
-// and written with masks), double and matrices under 64 values element by element.
+// through three rounds of shuffles in 256-bit registers (the last columns in blocks narrower than 8,
+// read with masks), the last rows, double and matrices under 64 values element by element.
 // register_gemm transposes B this way for C = A B^T (a dense layer's dx = g W^T) at every step:
 // attention_column's 64 x 32 and 32 x 32 weights, element by element, were 5% of its step.
 #pragma once
@@ -44,16 +44,16 @@ inline void transpose_8x8(const float* __restrict in, float* __restrict out, std
 template <std::size_t Rows, std::size_t Cols, class S>
 inline void transpose(const S* __restrict in, S* __restrict out) {
   if constexpr (std::is_same_v<S, float> && vector_bytes >= 32 && Rows * Cols >= 64) {
-    // Whole blocks, then the blocks of the last columns and rows, narrower than 8.
-    constexpr std::size_t full_rows = Rows / 8 * 8, full_cols = Cols / 8 * 8, er = Rows - full_rows, ec = Cols - full_cols;
+    // Whole blocks of 8 rows, the last columns in blocks narrower than 8 (masked loads, whole stores).
+    constexpr std::size_t full_rows = Rows / 8 * 8, full_cols = Cols / 8 * 8, ec = Cols - full_cols;
     for (std::size_t r0 = 0; r0 < full_rows; r0 += 8) {
       for (std::size_t c0 = 0; c0 < full_cols; c0 += 8) transpose_8x8<Rows, Cols>(in, out, r0, c0);
       if constexpr (ec > 0) transpose_8x8<Rows, Cols, 8, ec>(in, out, r0, full_cols);
     }
-    if constexpr (er > 0) {
-      for (std::size_t c0 = 0; c0 < full_cols; c0 += 8) transpose_8x8<Rows, Cols, er, 8>(in, out, full_rows, c0);
-      if constexpr (ec > 0) transpose_8x8<Rows, Cols, er, ec>(in, out, full_rows, full_cols);
-    }
+    // The last rows element by element: a block of them would store each column's few values with a
+    // mask, and Zen 4's masked stores (and the loads that meet them) cost iris_attention's step 3%.
+    for (std::size_t r = full_rows; r < Rows; ++r)
+      for (std::size_t c = 0; c < Cols; ++c) out[c * Rows + r] = in[r * Cols + c];
   } else {
     for (std::size_t r = 0; r < Rows; ++r)
       for (std::size_t c = 0; c < Cols; ++c) out[c * Rows + r] = in[r * Cols + c];
