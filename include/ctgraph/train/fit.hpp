@@ -59,8 +59,17 @@ inline void shuffle(std::vector<std::size_t>& order, random_engine& rng) {
   std::array<std::size_t, block> target;
   for (std::size_t top = order.size(); top > 1;) {
     const std::size_t count = std::min(block, top - 1);  // i = top - 1 - k for k < count
-    for (std::size_t k = 0; k < count; ++k) target[k] = rng.below(top - k);
-    for (std::size_t k = 0; k < count; ++k) std::swap(order[top - 1 - k], order[target[k]]);
+    // The generator's raw words first (its state is a chain), then below()'s arithmetic on them
+    // all at once, in vectors: the same operations, so the same targets.
+    for (std::size_t k = 0; k < count; ++k) target[k] = rng.next();
+    for (std::size_t k = 0; k < count; ++k)
+      target[k] = std::size_t(double(target[k] >> 11) * 0x1.0p-53 * double(top - k));
+    constexpr std::size_t ahead = 16;  // the far elements' lines asked for this many swaps ahead
+    for (std::size_t k = 0; k < std::min(ahead, count); ++k) __builtin_prefetch(&order[target[k]], 1);
+    for (std::size_t k = 0; k < count; ++k) {
+      if (k + ahead < count) __builtin_prefetch(&order[target[k + ahead]], 1);
+      std::swap(order[top - 1 - k], order[target[k]]);
+    }
     top -= count;
   }
 }
