@@ -39,7 +39,11 @@ class random_engine {
     return std::sqrt(-2.0 * std::log(u1)) * std::cos(2.0 * std::numbers::pi * u2);
   }
   /// Uniform integer in [0, n).
-  std::uint64_t below(std::uint64_t n) { return std::uint64_t(uniform() * double(n)); }
+  std::uint64_t below(std::uint64_t n) { return below(next(), n); }
+  /// below(n) of a word next() gave: for callers that draw many words first (fit's shuffle).
+  static std::uint64_t below(std::uint64_t word, std::uint64_t n) {
+    return std::uint64_t(double(word >> 11) * 0x1.0p-53 * double(n));
+  }
 
  private:
   static std::uint64_t rotl(std::uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }

@@ -62,8 +62,7 @@ inline void shuffle(std::vector<std::size_t>& order, random_engine& rng) {
     // The generator's raw words first (its state is a chain), then below()'s arithmetic on them
     // all at once, in vectors: the same operations, so the same targets.
     for (std::size_t k = 0; k < count; ++k) target[k] = rng.next();
-    for (std::size_t k = 0; k < count; ++k)
-      target[k] = std::size_t(double(target[k] >> 11) * 0x1.0p-53 * double(top - k));
+    for (std::size_t k = 0; k < count; ++k) target[k] = random_engine::below(target[k], top - k);
     constexpr std::size_t ahead = 16;  // the far elements' lines asked for this many swaps ahead
     for (std::size_t k = 0; k < std::min(ahead, count); ++k) __builtin_prefetch(&order[target[k]], 1);
     for (std::size_t k = 0; k < count; ++k) {
