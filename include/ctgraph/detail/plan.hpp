@@ -131,7 +131,7 @@ struct graph_on_lanes {
 };
 template <class Fused>
 struct graph_on_lanes<true, Fused> {
-  using type = on_lanes_t<Fused>;
+  using type = typename on_lanes_output<Fused>::type;
 };
 
 template <class Graph, std::size_t Batch, class Scalar, bool StoreCostly = false>

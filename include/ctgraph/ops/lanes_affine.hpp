@@ -30,26 +30,15 @@ struct lanes_affine_node {
   template <class C>
   static constexpr bool assigns_grad_of = std::is_same_v<C, X> || std::is_same_v<C, W> || std::is_same_v<C, B>;
 
-  /// A row of R values as a vector of partial sums (or, Dot, of a's and b's products; b is unread
-  /// otherwise). The totals of such vectors' lanes, folded together (lane_sums.hpp), are a bias's
-  /// and a kernel's gradients.
-  template <class S, std::size_t R, bool Dot>
-  static typename detail::simd<S>::type row_partials(const S* __restrict a, const S* __restrict b) {
+  /// A row of R values as a vector of partial sums. The totals of such vectors' lanes, folded
+  /// together (lane_sums.hpp), are a bias's gradient.
+  template <class S, std::size_t R>
+  static typename detail::simd<S>::type row_partials(const S* a) {
     using V = detail::simd<S>;
     constexpr std::size_t L = V::lanes, whole = R / L * L;
     typename V::type sum{};
-    for (std::size_t r = 0; r < whole; r += L) {
-      if constexpr (Dot)
-        sum += V::template load<L>(a + r) * V::template load<L>(b + r);
-      else
-        sum += V::template load<L>(a + r);
-    }
-    if constexpr (whole < R) {
-      if constexpr (Dot)
-        sum += V::template load<R - whole>(a + whole) * V::template load<R - whole>(b + whole);
-      else
-        sum += V::template load<R - whole>(a + whole);
-    }
+    for (std::size_t r = 0; r < whole; r += L) sum += V::template load<L>(a + r);
+    if constexpr (whole < R) sum += V::template load<R - whole>(a + whole);
     return sum;
   }
   /// out[i] (+)= the total of partial(i)'s lanes for i < Count: as many at once as a vector has lanes.
@@ -62,6 +51,33 @@ struct lanes_affine_node {
       for (std::size_t i = 0; i < G; ++i) v[i] = partial(Done + i);
       sums::template totals<Accumulate>(v, out + Done);
       totals<S, Count, Accumulate, Done + G>(out, partial);
+    }
+  }
+
+  /// dW[Done, Done + G) (+)= their dot products of a row of x and a row of z' along the batch
+  /// (dW[k][n]: x's row k, z''s row n), as G vectors of partial sums side by side, folded together.
+  /// Each row is loaded once a step for all the products that read it: G = 16 consecutive products
+  /// read at most 16 rows of z' and 2 of x (for N >= 8), where one by one each product loaded two.
+  template <class S, std::size_t R, bool Accumulate, std::size_t Done, std::size_t G>
+  static void kernel_group(const S* x, const S* g, S* dW) {
+    using V = detail::simd<S>;
+    constexpr std::size_t L = V::lanes, whole = R / L * L;
+    typename detail::lane_sums<S>::vector sum[G]{};
+    const auto add = [&]<std::size_t Count, std::size_t... I>(std::size_t r, std::index_sequence<I...>) {
+      ((sum[I] += V::template load<Count>(x + (Done + I) / N * R + r) * V::template load<Count>(g + (Done + I) % N * R + r)),
+       ...);
+    };
+    for (std::size_t r = 0; r < whole; r += L) add.template operator()<L>(r, std::make_index_sequence<G>{});
+    if constexpr (whole < R) add.template operator()<R - whole>(whole, std::make_index_sequence<G>{});
+    detail::lane_sums<S>::template totals<Accumulate>(sum, dW + Done);
+  }
+  /// dW (+)= x z'^T, in groups of as many products as a vector has lanes.
+  template <class S, std::size_t R, bool Accumulate, std::size_t Done = 0>
+  static void kernel_gradient(const S* x, const S* g, S* dW) {
+    if constexpr (Done < K * N) {
+      constexpr std::size_t left = K * N - Done, L = detail::lane_sums<S>::L, G = std::bit_floor(left < L ? left : L);
+      kernel_group<S, R, Accumulate, Done, G>(x, g, dW);
+      kernel_gradient<S, R, Accumulate, Done + G>(x, g, dW);
     }
   }
 
@@ -87,12 +103,9 @@ struct lanes_affine_node {
     if constexpr (!std::is_same_v<Act, identity_op>)
       for (std::size_t i = 0; i < N * R; ++i) g[i] *= Act::df(y[i], y[i]);
     totals<S, N, !Ctx::template assigns_grad<B>>(c.template grad<B>(),
-                                                 [&](std::size_t n) { return row_partials<S, R, false>(g + n * R, nullptr); });
+                                                 [&](std::size_t n) { return row_partials<S, R>(g + n * R); });
     // dW[k][n]: the dot product of row k of x and row n of z', along the batch.
-    const S* x = c.template value<X>();
-    totals<S, K * N, !Ctx::template assigns_grad<W>>(c.template grad<W>(), [&](std::size_t i) {
-      return row_partials<S, R, true>(x + i / N * R, g + i % N * R);
-    });
+    kernel_gradient<S, R, !Ctx::template assigns_grad<W>>(c.template value<X>(), g, c.template grad<W>());
     if constexpr (needs_grad<X>)
       detail::fixed_gemm<false, false, !Ctx::template assigns_grad<X>, K, R, N>(c.template value<W>(), g,
                                                                                c.template grad<X>());

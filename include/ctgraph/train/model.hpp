@@ -192,7 +192,8 @@ class model {
       using layer = typename detail::type_at<index, typename plan::layers>::type;
       using stored = detail::storage_t<layer>;
       constexpr std::size_t size = plan::template full<layer>::size;
-      if constexpr (plan::lanes && is_batched<stored> && !detail::is_input<stored>::value) {
+      if constexpr (plan::lanes && is_batched<stored> && !detail::is_input<stored>::value &&
+                    !detail::rows_above_lanes<stored>) {
         Scalar* rows = const_cast<Scalar*>(memory_.data()) + probes_at + probe_offsets[index];
         detail::transpose<stored::shape::size, Batch>(view().template value<layer>(), rows);  // [F, Batch] to rows
         return {rows, size};
