@@ -107,6 +107,26 @@ TEST_CASE("exp_vector: equals exp_float in every lane, underflow and overflow in
   CHECK(differ == 0);
 }
 
+TEST_CASE("exp_vector<NonPositive>: the same bits as exp_vector for every x <= 0, down past the underflow") {
+  constexpr std::size_t L = simd<float>::lanes;
+  std::size_t differ = 0, checked = 0;
+  // Every float from 0 down to -90 at a step of 2^-12 (and a lane's worth of neighbours), -87.34 and
+  // -87.33 about the underflow, where 2^n is 2^-126.
+  for (float start = 0.0f; start > -90.0f; start -= 0x1p-12f * float(L)) {
+    ctgraph::detail::float_vector v;
+    for (std::size_t l = 0; l < L; ++l) v[l] = start - 0x1p-12f * float(l);
+    const auto a = ctgraph::detail::exp_vector<true>(v), b = ctgraph::detail::exp_vector(v);
+    for (std::size_t l = 0; l < L; ++l, ++checked) differ += a[l] != b[l];
+  }
+  ctgraph::detail::float_vector edge;
+  for (std::size_t l = 0; l < L; ++l) edge[l] = std::nextafter(-87.33654f, l % 2 ? 0.0f : -100.0f) - float(l / 2) * 1e-5f;
+  const auto a = ctgraph::detail::exp_vector<true>(edge), b = ctgraph::detail::exp_vector(edge);
+  for (std::size_t l = 0; l < L; ++l, ++checked) differ += a[l] != b[l];
+  CHECK(checked > 300'000);
+  CHECK(differ == 0);
+  CHECK(ctgraph::detail::exp_first_lanes<3, true>(edge)[2] == ctgraph::detail::exp_first_lanes<3>(edge)[2]);
+}
+
 namespace {
 /// exp_first_lanes<Count>: exp_vector's bits in the narrowest vector that holds lanes [0, Count), and 0 past it.
 template <std::size_t Count>

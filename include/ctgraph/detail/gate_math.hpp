@@ -31,7 +31,7 @@ struct gate_lanes<float> {
   static type abs(type x) { return x < 0.0f ? -x : x; }
   /// sigmoid_op::f in every lane: 1 / (1 + e^-x) above zero, e^x / (1 + e^x) below, e = e^-|x|.
   static type sigmoid(type x) {
-    const type e = exp_vector(-abs(x));
+    const type e = exp_vector<true>(-abs(x));
     return x >= 0.0f ? 1.0f / (1.0f + e) : e / (1.0f + e);
   }
   /// tanh_float in every lane: the odd polynomial below |x| = 0.625, 1 - 2 / (e^2|x| + 1) above.

@@ -55,8 +55,8 @@ inline void softmax_forward_group(const float* x, float* y) {
   for (std::size_t q = 0; q < G; ++q) {
     sum[q] = float_vector{};
     constexpr std::size_t last = float_row<N>::count - 1;
-    for (std::size_t i = 0; i < last; ++i) sum[q] += (row[q].v[i] = exp_vector(row[q].v[i] - peak[q]));
-    sum[q] += (row[q].v[last] = exp_first_lanes<float_row<N>::last>(row[q].v[last] - peak[q]));
+    for (std::size_t i = 0; i < last; ++i) sum[q] += (row[q].v[i] = exp_vector<true>(row[q].v[i] - peak[q]));
+    sum[q] += (row[q].v[last] = exp_first_lanes<float_row<N>::last, true>(row[q].v[last] - peak[q]));
   }
   fold_rows<G>(sum, [](float_vector a, float_vector b) { return a + b; });
 #pragma GCC unroll 4

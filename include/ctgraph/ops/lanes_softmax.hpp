@@ -30,7 +30,7 @@ inline void softmax_forward_down(const float* x, float* y) {
     peak = peak > e[f] ? peak : e[f];
   }
   typename V::type sum{};
-  for (std::size_t f = 0; f < F; ++f) sum += (e[f] = exp_lanes<bytes>(e[f] - peak));
+  for (std::size_t f = 0; f < F; ++f) sum += (e[f] = exp_lanes<bytes, true>(e[f] - peak));  // x - max x <= 0
   for (std::size_t f = 0; f < F; ++f) V::template store<Count>(y + f * Stride, e[f] / sum);
 }
 
