@@ -1,4 +1,5 @@
 #include <cmath>
+#include <limits>
 
 #include "gradcheck.hpp"
 
@@ -159,6 +160,23 @@ TEST_CASE("categorical_crossentropy: -log of the softmax output at the label, fr
   check_loss_gradient<softmax_net, categorical_crossentropy, 3>(categorical_crossentropy{}, 2, t);  // partial batch
 }
 
+TEST_CASE("softmax_cross_entropy: in float, a class's column at a time, the loss and gradient of double's within rounding") {
+  // 130 rows: a block of 128 and a second of 2 (log_sum_exp_rows::by_columns); 127 of them counted.
+  model<logits_net, 130, float> f(4);
+  model<logits_net, 130, double> d(4);
+  random_engine rng(8);
+  for (std::size_t i = 0; i < f.input().size(); ++i) f.input()[i] = float(rng.uniform(-3, 3));
+  for (std::size_t r = 0; r < 130; ++r) f.target()[r] = float(rng.below(3));
+  std::ranges::copy(f.input(), d.input().begin());
+  std::ranges::copy(f.target(), d.target().begin());
+  std::ranges::copy(f.parameters(), d.parameters().begin());
+  static_assert(detail::log_sum_exp_rows<3, float>::by_columns && !detail::log_sum_exp_rows<3, double>::by_columns);
+  CHECK(f.compute_gradients(softmax_cross_entropy{}, 127) ==
+        doctest::Approx(d.compute_gradients(softmax_cross_entropy{}, 127)).epsilon(1e-6));
+  for (std::size_t i = 0; i < f.parameter_count; ++i)
+    CHECK(f.gradients()[i] == doctest::Approx(d.gradients()[i]).epsilon(1e-4).scale(1e-6));
+}
+
 TEST_CASE("softmax_cross_entropy: a label that is not a class is refused, naming its row") {
   model<logits_net, 2, float> net(1);
   net.target()[0] = -1;
@@ -167,7 +185,13 @@ TEST_CASE("softmax_cross_entropy: a label that is not a class is refused, naming
                        std::out_of_range);
   net.target()[0] = 0.5f;
   CHECK_THROWS_AS(net.compute_gradients(softmax_cross_entropy{}), std::out_of_range);
+  // A later row's, one past the last class, and NaN: found and named after the block's check.
   net.target()[0] = 1;
+  net.target()[1] = float(net.output_size);
+  CHECK_THROWS_WITH_AS(net.compute_gradients(softmax_cross_entropy{}), doctest::Contains("of row 1 is not a class"),
+                       std::out_of_range);
+  net.target()[1] = std::numeric_limits<float>::quiet_NaN();
+  CHECK_THROWS_AS(net.compute_gradients(softmax_cross_entropy{}), std::out_of_range);
   net.target()[1] = 0;
   CHECK(std::isfinite(net.compute_gradients(softmax_cross_entropy{})));
 }

@@ -13,10 +13,15 @@
 
 namespace ctgraph::detail {
 
+/// NonPositive: x <= 0 (x - max x), as simd_math.hpp's exp_lanes: no upper clamp, one scaling, the same bits.
+template <bool NonPositive = false>
 inline float exp_float(float x) {
   // Below -87.3 the result is under float's smallest normal: 0, as softmax wants it.
   const bool underflow = x < -87.33654f;
-  x = x < -87.33654f ? -87.33654f : (x > 88.72283f ? 88.72283f : x);  // std::fmin/fmax are libm calls
+  if constexpr (NonPositive)
+    x = x < -87.33654f ? -87.33654f : x;
+  else
+    x = x < -87.33654f ? -87.33654f : (x > 88.72283f ? 88.72283f : x);  // std::fmin/fmax are libm calls
   const float n = std::nearbyint(x * 1.44269504088896341f);
   float r = std::fma(n, -0.693359375f, x);  // ln2 in two parts, so that r keeps its low bits
   r = std::fma(n, 2.12194440e-4f, r);
@@ -29,6 +34,7 @@ inline float exp_float(float x) {
   const float e = std::fma(p * r, r, r) + 1.0f;
   // 2^n, n in [-126, 128): 2^128 would overflow the exponent, so scale in two halves.
   const auto n_int = static_cast<std::int32_t>(n);
+  if constexpr (NonPositive) return underflow ? 0.0f : e * std::bit_cast<float>(static_cast<std::int32_t>((n_int + 127) << 23));
   const float half = std::bit_cast<float>(static_cast<std::int32_t>((n_int / 2 + 127) << 23));
   const float rest = std::bit_cast<float>(static_cast<std::int32_t>((n_int - n_int / 2 + 127) << 23));
   return underflow ? 0.0f : e * half * rest;
