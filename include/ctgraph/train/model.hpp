@@ -53,6 +53,32 @@ constexpr std::size_t input_index(std::string_view name) {
 }
 
 /// input<"name">() and probe<"name">()'s checks, made at the call (detail/call_site_check.hpp).
+/// How many of Ps are named as P is: the same layer (owner) and the same local name.
+template <class P, class... Ps>
+constexpr std::size_t named_as() {
+  return (std::size_t(std::is_same_v<typename P::owner, typename Ps::owner> && P::local_name == Ps::local_name) + ...);
+}
+/// Whether no two different parameters share a name. A name is one parameter (a layer used twice
+/// shares its weights), so the same named layer over inputs of different widths, whose kernels
+/// differ in shape, would be two parameters under one name in every table and weights file.
+template <class Params>
+struct params_named_once;
+template <class... Ps>
+struct params_named_once<type_list<Ps...>> {
+  static constexpr bool value = ((named_as<Ps, Ps...>() == 1) && ...);
+};
+/// The model's check of its parameters' names, made where it is built (call_site_check.hpp).
+template <bool NamedOnce>
+struct parameters_named_once {
+  static constexpr bool holds = NamedOnce;
+  constexpr parameters_named_once() {
+    static_assert(NamedOnce,
+                  "ctgraph: model: two different parameters have one name: a named layer is used on inputs of "
+                  "different shapes (or a param<owner, name> is made twice with other shapes or initialisers); "
+                  "give each its own name");
+  }
+};
+
 template <fixed_string Name, bool Found>
 struct graph_has_input_named {
   static constexpr bool holds = Found;
@@ -95,6 +121,7 @@ class model {
   static_assert(inputs_distinct,
                 "ctgraph: model: a graph of several inputs must name each one, differently "
                 "(named_input<\"name\", dims...>), and fill them through input<\"name\">()");
+  static constexpr bool params_named_once = detail::params_named_once<typename plan::params>::value;
   using input_node = typename detail::type_at<0, typename plan::inputs>::type;
   using layer_names = detail::names<typename plan::layers>;
   /// Whether an input, or a layer, of the graph is called Name (input<"name">, probe<"name">).
@@ -121,8 +148,10 @@ class model {
   static constexpr std::size_t forward_flops = flops_per_sample<false>();
   static constexpr std::size_t training_flops = flops_per_sample<true>();
 
-  /// Builds the buffers once and initialises the parameters from `seed`.
-  explicit model(std::uint64_t seed = 0) : memory_(total_size), seed_(seed) {
+  /// Builds the buffers once and initialises the parameters from `seed`. (The last parameter is the
+  /// check that no two parameters share a name, made at the call: detail/call_site_check.hpp.)
+  template <class NamesCheck = detail::parameters_named_once<params_named_once>>
+  explicit model(std::uint64_t seed = 0, NamesCheck = {}) : memory_(total_size), seed_(seed) {
     initialize(seed);
   }
 
