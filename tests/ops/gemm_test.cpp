@@ -75,6 +75,44 @@ TEST_CASE("small_gemm: A B, A B^T and A^T B equal OpenBLAS, written or accumulat
 }
 
 namespace {
+/// fixed_gemm with a bias per row or per column of C: the bits of the product without it followed by
+/// a pass that adds it (what the dense nodes did before the bias moved into the kernels' stores).
+template <bool TA, bool TB, std::size_t M, std::size_t N, std::size_t K, class S>
+void bias_equals_a_pass_after() {
+  using ctgraph::detail::gemm_bias;
+  ctgraph::random_engine rng(M * 7 + N * 3 + K);
+  std::vector<S> a(M * K), b(K * N), row_bias(M), column_bias(N), by_row(M * N), by_column(M * N), plain(M * N);
+  for (S& v : a) v = S(rng.uniform(-1, 1));
+  for (S& v : b) v = S(rng.uniform(-1, 1));
+  for (S& v : row_bias) v = S(rng.uniform(-1, 1));
+  for (S& v : column_bias) v = S(rng.uniform(-1, 1));
+  ctgraph::detail::fixed_gemm<TA, TB, false, M, N, K, gemm_bias::per_row>(a.data(), b.data(), by_row.data(),
+                                                                          row_bias.data());
+  ctgraph::detail::fixed_gemm<TA, TB, false, M, N, K, gemm_bias::per_column>(a.data(), b.data(), by_column.data(),
+                                                                             column_bias.data());
+  ctgraph::detail::fixed_gemm<TA, TB, false, M, N, K>(a.data(), b.data(), plain.data());
+  for (std::size_t m = 0; m < M; ++m)
+    for (std::size_t n = 0; n < N; ++n) {
+      CHECK(by_row[m * N + n] == plain[m * N + n] + row_bias[m]);
+      CHECK(by_column[m * N + n] == plain[m * N + n] + column_bias[n]);
+    }
+}
+}  // namespace
+
+TEST_CASE("fixed_gemm: a bias per row or per column added in the kernel's store gives the bits of a pass after it") {
+  static_assert(ctgraph::detail::gemm_kernel_for<false, 10, 120, 4> == ctgraph::detail::gemm_kernel::loops);
+  static_assert(ctgraph::detail::gemm_kernel_for<false, 20, 120, 10> == ctgraph::detail::gemm_kernel::registers);
+  static_assert(ctgraph::detail::gemm_kernel_for<false, 600, 600, 600> == ctgraph::detail::gemm_kernel::blas);
+  bias_equals_a_pass_after<true, false, 10, 120, 4, float>();   // iris' first layers: the plain loops
+  bias_equals_a_pass_after<true, false, 20, 120, 10, float>();  // its second: registers, a 24-wide tail
+  bias_equals_a_pass_after<true, false, 3, 117, 20, double>();  // tails in double, fewer rows than a tile
+  bias_equals_a_pass_after<false, true, 13, 33, 17, float>();   // through B^T
+  bias_equals_a_pass_after<false, false, 256, 100, 20, float>();     // golden_feature's dense_1, by rows
+  bias_equals_a_pass_after<false, false, 64, 6, 6, double>();        // the plain loops, by rows
+  bias_equals_a_pass_after<false, false, 600, 600, 600, float>();    // OpenBLAS, then the pass
+}
+
+namespace {
 /// transpose against the definition, exactly, with a guard zone after the output.
 template <std::size_t Rows, std::size_t Cols, class S>
 void transpose_matches_definition() {

@@ -21,6 +21,11 @@
 
 namespace ctgraph::detail {
 
+/// A bias the kernels add to C as they store it: one value per row of C (lanes_affine: a row is a
+/// feature), or one per column (affine: a column is a feature). Added after the whole sum, as a pass
+/// over C after the product would: the same bits, one pass over C fewer.
+enum class gemm_bias { none, per_row, per_column };
+
 /// How many partial sums a tile keeps per accumulator: an FMA's result is ready 4 cycles later and
 /// two issue per cycle, so a tile of fewer than 8 accumulators (one row at batch 1: a recurrent
 /// cell's h R) waits on its own chain; split k over enough independent sums to keep 8 in flight.
@@ -34,10 +39,11 @@ inline constexpr std::size_t k_splits = [] {
 /// (if any) in the narrowest vector that holds it. (A tail of 4 columns in a 512-bit vector cost a
 /// whole 512-bit FMA per step on a core that runs those as two 256-bit halves; in a 128-bit one,
 /// a quarter. golden_feature's and iris' layers are 20 and 10 wide.)
+/// Bias (gemm_bias): bias[m] or bias[n] added to each element of the sum as it is stored.
 template <bool TransposeA, bool Accumulate, std::size_t M, std::size_t N, std::size_t K, std::size_t MR,
-          std::size_t Cols, class S>
+          std::size_t Cols, gemm_bias Bias = gemm_bias::none, class S>
 inline void register_tile(const S* __restrict a, const S* __restrict b, S* __restrict c, std::size_t m0,
-                          std::size_t n0) {
+                          std::size_t n0, const S* __restrict bias = nullptr) {
   using V = typename simd<S>::type;
   constexpr std::size_t L = simd<S>::lanes;
   constexpr std::size_t NF = Cols / L;     // full vectors
@@ -92,11 +98,15 @@ inline void register_tile(const S* __restrict a, const S* __restrict b, S* __res
     for (std::size_t v = 0; v < NF; ++v) {
 #pragma GCC unroll 8
       for (std::size_t u = 1; u < U; ++u) acc[0][r][v] += acc[u][r][v];
+      if constexpr (Bias == gemm_bias::per_row) acc[0][r][v] += bias[m0 + r];
+      if constexpr (Bias == gemm_bias::per_column) acc[0][r][v] += simd<S>::template load<L>(bias + n0 + v * L);
       simd<S>::template store<L>(cp + v * L, acc[0][r][v]);
     }
     if constexpr (tail > 0) {
 #pragma GCC unroll 8
       for (std::size_t u = 1; u < U; ++u) tail_acc[0][r] += tail_acc[u][r];
+      if constexpr (Bias == gemm_bias::per_row) tail_acc[0][r] += bias[m0 + r];
+      if constexpr (Bias == gemm_bias::per_column) tail_acc[0][r] += tail_simd::template load<tail>(bias + n0 + NF * L);
       tail_simd::template store<tail>(cp + NF * L, tail_acc[0][r]);
     }
   }
@@ -104,11 +114,13 @@ inline void register_tile(const S* __restrict a, const S* __restrict b, S* __res
 
 /// Every row of C for the columns [n0, n0 + Cols): full tiles of MR rows, then the rest.
 template <bool TransposeA, bool Accumulate, std::size_t M, std::size_t N, std::size_t K, std::size_t MR,
-          std::size_t Cols, class S>
-inline void register_panel(const S* a, const S* b, S* c, std::size_t n0) {
+          std::size_t Cols, gemm_bias Bias = gemm_bias::none, class S>
+inline void register_panel(const S* a, const S* b, S* c, std::size_t n0, const S* bias = nullptr) {
   constexpr std::size_t full = M / MR * MR;
-  for (std::size_t m0 = 0; m0 < full; m0 += MR) register_tile<TransposeA, Accumulate, M, N, K, MR, Cols>(a, b, c, m0, n0);
-  if constexpr (M % MR != 0) register_tile<TransposeA, Accumulate, M, N, K, M % MR, Cols>(a, b, c, full, n0);
+  for (std::size_t m0 = 0; m0 < full; m0 += MR)
+    register_tile<TransposeA, Accumulate, M, N, K, MR, Cols, Bias>(a, b, c, m0, n0, bias);
+  if constexpr (M % MR != 0)
+    register_tile<TransposeA, Accumulate, M, N, K, M % MR, Cols, Bias>(a, b, c, full, n0, bias);
 }
 
 /// The tile this build uses: 2 vectors of columns by 6 rows (12 accumulators, with B's two
@@ -117,19 +129,22 @@ inline constexpr std::size_t register_rows = 6, register_vectors = 2;
 
 /// C[M, N] = op(A) op(B) (+ C when Accumulate), register-blocked; op(X) = X^T when TransposeX.
 /// B^T (B stored [N, K]) is transposed once into a buffer on the stack, K x N values (transpose.hpp).
-template <bool TransposeA, bool TransposeB, bool Accumulate, std::size_t M, std::size_t N, std::size_t K, class S>
-inline void register_gemm(const S* a, const S* b, S* c) {
+/// With a Bias, + bias[m] (per_row) or + bias[n] (per_column) on each element, added as it is stored.
+template <bool TransposeA, bool TransposeB, bool Accumulate, std::size_t M, std::size_t N, std::size_t K,
+          gemm_bias Bias = gemm_bias::none, class S>
+inline void register_gemm(const S* a, const S* b, S* c, const S* bias = nullptr) {
   static_assert(!(TransposeA && TransposeB), "ctgraph: internal: A^T B^T is not a product the graphs need");
   if constexpr (TransposeB) {
     alignas(64) S bt[K * N];
     transpose<N, K>(b, bt);
-    register_gemm<TransposeA, false, Accumulate, M, N, K>(a, bt, c);
+    register_gemm<TransposeA, false, Accumulate, M, N, K, Bias>(a, bt, c, bias);
   } else {
     constexpr std::size_t NR = register_vectors * simd<S>::lanes;
     constexpr std::size_t full = N / NR * NR;
     for (std::size_t n0 = 0; n0 < full; n0 += NR)
-      register_panel<TransposeA, Accumulate, M, N, K, register_rows, NR>(a, b, c, n0);
-    if constexpr (N % NR != 0) register_panel<TransposeA, Accumulate, M, N, K, register_rows, N % NR>(a, b, c, full);
+      register_panel<TransposeA, Accumulate, M, N, K, register_rows, NR, Bias>(a, b, c, n0, bias);
+    if constexpr (N % NR != 0)
+      register_panel<TransposeA, Accumulate, M, N, K, register_rows, N % NR, Bias>(a, b, c, full, bias);
   }
 }
 

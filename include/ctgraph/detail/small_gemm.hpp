@@ -17,15 +17,18 @@
 
 namespace ctgraph::detail {
 
-/// C[M, N] = op(A) op(B) (+ C when Accumulate) with every size known at compile time.
-template <bool TransposeA, bool TransposeB, bool Accumulate, std::size_t M, std::size_t N, std::size_t K, class S>
-inline void small_gemm(const S* __restrict a, const S* __restrict b, S* __restrict c) {
+/// C[M, N] = op(A) op(B) (+ C when Accumulate) with every size known at compile time; with a Bias,
+/// + bias[m] or bias[n] on each element, added as the row is stored (register_gemm.hpp).
+template <bool TransposeA, bool TransposeB, bool Accumulate, std::size_t M, std::size_t N, std::size_t K,
+          gemm_bias Bias = gemm_bias::none, class S>
+inline void small_gemm(const S* __restrict a, const S* __restrict b, S* __restrict c,
+                       const S* __restrict bias = nullptr) {
   static_assert(!(TransposeA && TransposeB), "ctgraph: internal: A^T B^T is not a product the graphs need");
   if constexpr (TransposeB) {
     std::array<S, K * N> bt;  // B is [N, K]: B^T [K, N], so that rows of it are contiguous
     for (std::size_t n = 0; n < N; ++n)
       for (std::size_t k = 0; k < K; ++k) bt[k * N + n] = b[n * K + k];
-    small_gemm<TransposeA, false, Accumulate, M, N, K>(a, bt.data(), c);
+    small_gemm<TransposeA, false, Accumulate, M, N, K, Bias>(a, bt.data(), c, bias);
   } else {
     for (std::size_t m = 0; m < M; ++m) {
       std::array<S, N> acc;
@@ -34,7 +37,12 @@ inline void small_gemm(const S* __restrict a, const S* __restrict b, S* __restri
         const S am = TransposeA ? a[k * M + m] : a[m * K + k];
         for (std::size_t n = 0; n < N; ++n) acc[n] += am * b[k * N + n];
       }
-      for (std::size_t n = 0; n < N; ++n) c[m * N + n] = acc[n];
+      if constexpr (Bias == gemm_bias::per_row)
+        for (std::size_t n = 0; n < N; ++n) c[m * N + n] = acc[n] + bias[m];
+      else if constexpr (Bias == gemm_bias::per_column)
+        for (std::size_t n = 0; n < N; ++n) c[m * N + n] = acc[n] + bias[n];
+      else
+        for (std::size_t n = 0; n < N; ++n) c[m * N + n] = acc[n];
     }
   }
 }
@@ -57,16 +65,23 @@ inline constexpr gemm_kernel gemm_kernel_for =
     : M * N * K <= (std::size_t{1} << 24) && (!TransposeB || K * N <= 16384) ? gemm_kernel::registers
                                                         : gemm_kernel::blas;
 
-/// C[M, N] = op(A) op(B) (+ C when Accumulate), on whichever kernel is fastest at that size.
-template <bool TransposeA, bool TransposeB, bool Accumulate, std::size_t M, std::size_t N, std::size_t K, class S>
-inline void fixed_gemm(const S* a, const S* b, S* c) {
+/// C[M, N] = op(A) op(B) (+ C when Accumulate), on whichever kernel is fastest at that size; with a
+/// Bias, + bias[m] (per_row) or bias[n] (per_column) on each element: in the kernel's store, or a
+/// pass after OpenBLAS.
+template <bool TransposeA, bool TransposeB, bool Accumulate, std::size_t M, std::size_t N, std::size_t K,
+          gemm_bias Bias = gemm_bias::none, class S>
+inline void fixed_gemm(const S* a, const S* b, S* c, const S* bias = nullptr) {
   constexpr gemm_kernel kernel = gemm_kernel_for<TransposeB, M, N, K>;
-  if constexpr (kernel == gemm_kernel::loops)
-    small_gemm<TransposeA, TransposeB, Accumulate, M, N, K>(a, b, c);
-  else if constexpr (kernel == gemm_kernel::registers)
-    register_gemm<TransposeA, TransposeB, Accumulate, M, N, K>(a, b, c);
-  else
+  if constexpr (kernel == gemm_kernel::loops) {
+    small_gemm<TransposeA, TransposeB, Accumulate, M, N, K, Bias>(a, b, c, bias);
+  } else if constexpr (kernel == gemm_kernel::registers) {
+    register_gemm<TransposeA, TransposeB, Accumulate, M, N, K, Bias>(a, b, c, bias);
+  } else {
     gemm<S>(TransposeA, TransposeB, M, N, K, a, b, c, Accumulate ? S(1) : S(0));
+    if constexpr (Bias != gemm_bias::none)
+      for (std::size_t m = 0; m < M; ++m)
+        for (std::size_t n = 0; n < N; ++n) c[m * N + n] += bias[Bias == gemm_bias::per_row ? m : n];
+  }
 }
 
 }  // namespace ctgraph::detail

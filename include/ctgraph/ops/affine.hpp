@@ -1,6 +1,7 @@
 // y = act(x W + b), one node made by the fusion pass from matmul, + and an activation
 //   x: [M, K] or [K]   W: [K, N]   b: [N] or y's shape   y: [M, N] or [N]
-// forward: one gemm, then bias and activation in a single pass over y (the epilogue)
+// forward: one gemm, a bias per column added in its store (else in a pass after), then the
+//          activation in a pass over y (none for a linear layer)
 // backward: z' = act'(y) g (in place, softmax along the last axis);
 //           db = sum of z' over rows;  dW = x^T z';  dx = z' W^T
 #pragma once
@@ -51,14 +52,24 @@ struct affine_node {
     constexpr std::size_t R = rows<Ctx>;
     S* y = c.template value<affine_node>();
     const S* b = c.template value<B>();
-    detail::fixed_gemm<false, false, false, R, N, K>(c.template value<X>(), c.template value<W>(), y);
-    // The bias is one row (per column) or M rows, one for each row of a sample (b shaped as y).
-    constexpr std::size_t bias_rows = bias_per_column ? 1 : M;
-    if constexpr (std::is_same_v<Act, softmax_epilogue>) {
-      detail::add_bias_and_map<R, N, bias_rows>(y, b, [](S v) { return v; });
-      detail::softmax_forward_rows<R, N>(y, y);
+    // The bias is one row (per column) or M rows, one for each row of a sample (b shaped as y). One
+    // row is added in the product's store; then the activation (or the softmax) is a pass of its own.
+    if constexpr (bias_per_column) {
+      detail::fixed_gemm<false, false, false, R, N, K, detail::gemm_bias::per_column>(c.template value<X>(),
+                                                                                     c.template value<W>(), y, b);
+      if constexpr (std::is_same_v<Act, softmax_epilogue>)
+        detail::softmax_forward_rows<R, N>(y, y);
+      else if constexpr (!std::is_same_v<Act, identity_op>)
+        for (std::size_t i = 0; i < R * N; ++i) y[i] = S(Act::f(y[i]));
     } else {
-      detail::add_bias_and_map<R, N, bias_rows>(y, b, [](S v) { return S(Act::f(v)); });
+      constexpr std::size_t bias_rows = M;
+      detail::fixed_gemm<false, false, false, R, N, K>(c.template value<X>(), c.template value<W>(), y);
+      if constexpr (std::is_same_v<Act, softmax_epilogue>) {
+        detail::add_bias_and_map<R, N, bias_rows>(y, b, [](S v) { return v; });
+        detail::softmax_forward_rows<R, N>(y, y);
+      } else {
+        detail::add_bias_and_map<R, N, bias_rows>(y, b, [](S v) { return S(Act::f(v)); });
+      }
     }
   }
 

@@ -87,11 +87,11 @@ struct lanes_affine_node {
     constexpr std::size_t R = Ctx::batch;
     S* y = c.template value<lanes_affine_node>();
     const S* b = c.template value<B>();
-    detail::fixed_gemm<true, false, false, N, R, K>(c.template value<W>(), c.template value<X>(), y);
-    for (std::size_t n = 0; n < N; ++n) {
-      const S bias = b[n];
-      for (std::size_t r = 0; r < R; ++r) y[n * R + r] = S(Act::f(y[n * R + r] + bias));
-    }
+    // The bias in the product's store (a row of y is a feature: one bias), the activation after.
+    detail::fixed_gemm<true, false, false, N, R, K, detail::gemm_bias::per_row>(c.template value<W>(),
+                                                                                c.template value<X>(), y, b);
+    if constexpr (!std::is_same_v<Act, identity_op>)
+      for (std::size_t i = 0; i < N * R; ++i) y[i] = S(Act::f(y[i]));
   }
 
   template <class Ctx>
