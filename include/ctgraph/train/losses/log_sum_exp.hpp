@@ -26,11 +26,8 @@ struct log_sum_exp_rows {
   /// Rows a block holds: about 256 values (128 rows of a few classes by columns).
   static constexpr std::size_t block = by_columns ? 128 : Classes >= 256 ? 1 : 256 / Classes;
 
-  std::array<S, block * Classes> exps;  // row r's e^(z_j - peak): its softmax times sums[r]
+  std::array<S, block * Classes> exps;  // row r's e^(z_j - peak), its softmax times sums[r]: [r][j], or [j][r] by columns
   std::array<S, block> sums, peaks, logs;
-
-  /// e^(z_j - peak) of row r, class j.
-  S exp_of(std::size_t r, std::size_t j) const { return by_columns ? exps[j * block + r] : exps[r * Classes + j]; }
 
   /// Rows [0, rows) of z (rows <= block).
   void compute(const S* z, std::size_t rows) {
