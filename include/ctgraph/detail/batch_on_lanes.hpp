@@ -46,15 +46,17 @@ constexpr bool fills_less(std::size_t n, std::size_t batch) {
 }
 
 /// Whether the rewrite knows node N, and whether N is narrow enough in rows for a batch of Batch
-/// along the lanes to gain by it.
-template <class N>
-struct lanes_node_traits {
-  static constexpr bool known = is_param<N>::value || is_layer<N>::value;
+/// along the lanes to gain by it (a node that is not a product is never what decides).
+struct lanes_node_not_a_product {
   template <std::size_t Batch>
   static constexpr bool narrow = true;
 };
+template <class N>
+struct lanes_node_traits : lanes_node_not_a_product {
+  static constexpr bool known = is_param<N>::value || is_layer<N>::value;
+};
 template <class Shape, fixed_string... Name>
-struct lanes_node_traits<input_node<Shape, Name...>> : lanes_node_traits<void> {
+struct lanes_node_traits<input_node<Shape, Name...>> : lanes_node_not_a_product {
   static constexpr bool known = Shape::rank == 1;
 };
 template <class X, class W, class B, class Act>
@@ -67,15 +69,15 @@ struct lanes_node_traits<affine_node<X, W, B, Act>> {
   static constexpr bool narrow = fills_less(a::N, Batch);
 };
 template <class Op, class A>
-struct lanes_node_traits<unary_node<Op, A>> : lanes_node_traits<void> {
+struct lanes_node_traits<unary_node<Op, A>> : lanes_node_not_a_product {
   static constexpr bool known = true;
 };
 template <class Op, class A, class B>
-struct lanes_node_traits<binary_node<Op, A, B>> : lanes_node_traits<void> {
+struct lanes_node_traits<binary_node<Op, A, B>> : lanes_node_not_a_product {
   static constexpr bool known = is_batched<A> && is_batched<B> && std::is_same_v<typename A::shape, typename B::shape>;
 };
 template <std::size_t Axis, class A>
-struct lanes_node_traits<softmax_node<Axis, A>> : lanes_node_traits<void> {
+struct lanes_node_traits<softmax_node<Axis, A>> : lanes_node_not_a_product {
   static constexpr bool known = A::shape::rank == 1 && is_batched<A>;
 };
 

@@ -62,13 +62,12 @@ struct affine_node {
       else if constexpr (!std::is_same_v<Act, identity_op>)
         for (std::size_t i = 0; i < R * N; ++i) y[i] = S(Act::f(y[i]));
     } else {
-      constexpr std::size_t bias_rows = M;
       detail::fixed_gemm<false, false, false, R, N, K>(c.template value<X>(), c.template value<W>(), y);
       if constexpr (std::is_same_v<Act, softmax_epilogue>) {
-        detail::add_bias_and_map<R, N, bias_rows>(y, b, [](S v) { return v; });
+        detail::add_bias_and_map<R, N, M>(y, b, [](S v) { return v; });
         detail::softmax_forward_rows<R, N>(y, y);
       } else {
-        detail::add_bias_and_map<R, N, bias_rows>(y, b, [](S v) { return S(Act::f(v)); });
+        detail::add_bias_and_map<R, N, M>(y, b, [](S v) { return S(Act::f(v)); });
       }
     }
   }

@@ -40,10 +40,7 @@ struct softmax_cross_entropy {
       lse.compute(s + first * classes, rows);
       // The labels checked in a pass that vectorizes; a bad one is then looked for and named.
       bool whole_classes = true;
-      for (std::size_t r = 0; r < rows; ++r) {
-        const S t = target[first + r];
-        whole_classes &= t >= S(0) && t < S(classes) && t == std::floor(t);
-      }
+      for (std::size_t r = 0; r < rows; ++r) whole_classes &= detail::is_class(target[first + r], classes);
       for (std::size_t r = 0; r < rows; ++r)
         label[r] = whole_classes ? std::size_t(std::uint32_t(target[first + r]))
                                  : detail::class_label(double(target[first + r]), classes, first + r, "softmax_cross_entropy");
