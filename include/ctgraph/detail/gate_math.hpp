@@ -34,16 +34,8 @@ struct gate_lanes<float> {
     const type e = exp_vector<true>(-abs(x));
     return x >= 0.0f ? 1.0f / (1.0f + e) : e / (1.0f + e);
   }
-  /// tanh_float in every lane: the odd polynomial below |x| = 0.625, 1 - 2 / (e^2|x| + 1) above.
-  static type tanh(type x) {
-    const type z = abs(x);
-    const type s = x * x;
-    const type small =
-        ((((-5.70498872745e-3f * s + 2.06390887954e-2f) * s - 5.37397155531e-2f) * s + 1.33314422036e-1f) * s -
-         3.33332819422e-1f) * s * x + x;
-    const type big = 1.0f - 2.0f / (exp_vector(2.0f * z) + 1.0f);
-    return z > 0.625f ? (x < 0.0f ? -big : big) : small;
-  }
+  /// tanh_float in every lane.
+  static type tanh(type x) { return tanh_rational(x); }
 };
 
 /// double: one lane, the generic ops' own functions (gradient checks compare against these).
