@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cmath>
+#include <type_traits>
 
 #include "ctgraph/detail/fast_math.hpp"
 #include "ctgraph/detail/small_gemm.hpp"
@@ -28,47 +29,63 @@ struct simple_rnn_node {
   template <class Ctx>
   static constexpr std::size_t rows = Ctx::template full<simple_rnn_node>::size / shape::size;
 
-  template <class Ctx>
-  static void forward(const Ctx& c) {
-    using S = typename Ctx::scalar;
-    S* h = c.template value<simple_rnn_node>();
-    const S* u = c.template value<U>();
-    const S* b = c.template value<B>();
-    // Every step's input projection x_t W in one product, then the recurrence in place.
-    detail::fixed_gemm<false, false, false, rows<Ctx> * T, N, F>(c.template value<X>(), c.template value<W>(), h);
-    for (std::size_t r = 0; r < rows<Ctx>; ++r)
-      for (std::size_t t = 0; t < T; ++t) {
-        S* ht = h + (r * T + t) * N;
-        const S* prev = ht - N;
-        for (std::size_t j = 0; j < N; ++j) {
-          S z = ht[j] + b[j];
-          if (t > 0)
-            for (std::size_t i = 0; i < N; ++i) z += prev[i] * u[i * N + j];
-          ht[j] = detail::tanh(z);
-        }
-      }
-  }
+  // A state this narrow (fib: N = 2, F = 1) leaves the backward pass one chain of latency through
+  // time. There z'_{t-1} is taken as a g + z'_t (a U^T), N FMAs deep (the wide form below,
+  // a (g + z'_t U^T), puts an add and a product more on the chain), and the sums for db, dU and
+  // dW run in the same loop beside the chain, in registers. Wide states sum by products after it.
+  static constexpr bool narrow = N * (N + F + 1) <= 24;
 
-  template <class Ctx>
-  static void backward(const Ctx& c) {
-    using S = typename Ctx::scalar;
-    const S* h = c.template value<simple_rnn_node>();
-    const S* u = c.template value<U>();
-    S* g = c.template grad<simple_rnn_node>();  // becomes z' in place, step by step from the last
-    for (std::size_t r = 0; r < rows<Ctx>; ++r)
+  template <class Ctx, class S>
+  static void backward_narrow(const Ctx& c, const S* h, const S* u, S* g) {
+    [[maybe_unused]] const S* x = c.template value<X>();
+    S db[N] = {}, du[N][N] = {}, dw[F][N] = {};
+    for (std::size_t r = 0; r < rows<Ctx>; ++r) {
+      S next[N] = {};  // z'_{t+1}, kept in registers as the forward state
       for (std::size_t t = T; t-- > 0;) {
         S* gt = g + (r * T + t) * N;
         const S* ht = h + (r * T + t) * N;
-        for (std::size_t j = 0; j < N; ++j) gt[j] *= S(1) - ht[j] * ht[j];
-        if (t > 0) {
-          S* before = gt - N;  // g_{t-1} += z'_t U^T: the carry into the previous step
-          for (std::size_t i = 0; i < N; ++i) {
-            S carry = 0;
-            for (std::size_t j = 0; j < N; ++j) carry += gt[j] * u[i * N + j];
-            before[i] += carry;
-          }
+        S zt[N];
+        for (std::size_t i = 0; i < N; ++i) {
+          const S a = S(1) - ht[i] * ht[i];
+          S z = a * gt[i];
+          for (std::size_t j = 0; j < N; ++j) z += next[j] * (a * u[i * N + j]);
+          zt[i] = z;
+        }
+        for (std::size_t i = 0; i < N; ++i) {
+          gt[i] = next[i] = zt[i];
+          db[i] += zt[i];
+          if constexpr (needs_grad<W>)
+            for (std::size_t f = 0; f < F; ++f) dw[f][i] += x[(r * T + t) * F + f] * zt[i];
+          if (t > 0)
+            for (std::size_t k = 0; k < N; ++k) du[k][i] += h[(r * T + t - 1) * N + k] * zt[i];
         }
       }
+    }
+    if constexpr (needs_grad<B>)
+      for (std::size_t i = 0; i < N; ++i) c.template grad<B>()[i] += db[i];
+    if constexpr (needs_grad<U>)
+      for (std::size_t k = 0; k < N; ++k)
+        for (std::size_t i = 0; i < N; ++i) c.template grad<U>()[k * N + i] += du[k][i];
+    if constexpr (needs_grad<W>)
+      for (std::size_t f = 0; f < F; ++f)
+        for (std::size_t i = 0; i < N; ++i) c.template grad<W>()[f * N + i] += dw[f][i];
+  }
+
+  template <class Ctx, class S>
+  static void backward_wide(const Ctx& c, const S* h, const S* u, S* g) {
+    for (std::size_t r = 0; r < rows<Ctx>; ++r) {
+      S carry[N] = {};  // z'_{t+1} U^T, the carry into step t
+      for (std::size_t t = T; t-- > 0;) {
+        S* gt = g + (r * T + t) * N;
+        const S* ht = h + (r * T + t) * N;
+        S zt[N];
+        for (std::size_t j = 0; j < N; ++j) gt[j] = zt[j] = (gt[j] + carry[j]) * (S(1) - ht[j] * ht[j]);
+        for (std::size_t i = 0; i < N; ++i) {
+          carry[i] = 0;
+          for (std::size_t j = 0; j < N; ++j) carry[i] += zt[j] * u[i * N + j];
+        }
+      }
+    }
     if constexpr (needs_grad<B>) {
       S* db = c.template grad<B>();
       for (std::size_t i = 0; i < rows<Ctx> * T; ++i)
@@ -81,6 +98,62 @@ struct simple_rnn_node {
     }
     if constexpr (needs_grad<W>)
       detail::fixed_gemm<true, false, true, F, N, rows<Ctx> * T>(c.template value<X>(), g, c.template grad<W>());
+  }
+
+  template <class Ctx>
+  static void forward(const Ctx& c) {
+    using S = typename Ctx::scalar;
+    S* h = c.template value<simple_rnn_node>();
+    const S* u = c.template value<U>();
+    const S* b = c.template value<B>();
+    // Every step's input projection x_t W in one product, then the recurrence in place. The state
+    // stays in registers from step to step (N is a constant): only tanh and h U are on the chain.
+    detail::fixed_gemm<false, false, false, rows<Ctx> * T, N, F>(c.template value<X>(), c.template value<W>(), h);
+    for (std::size_t r = 0; r < rows<Ctx>; ++r) {
+      if constexpr (std::is_same_v<S, float>) {
+        // h = ratio poly (fast_math.hpp's tanh), the two kept apart: z takes ratio (poly U), and
+        // poly U is ready while the division for ratio runs, so the product is off the chain.
+        S ratio[N] = {}, poly[N] = {};
+        for (std::size_t t = 0; t < T; ++t) {
+          S* ht = h + (r * T + t) * N;
+          S z[N];
+          for (std::size_t j = 0; j < N; ++j) {
+            z[j] = ht[j] + b[j];
+            if (t > 0)
+              for (std::size_t i = 0; i < N; ++i) z[j] += ratio[i] * (poly[i] * u[i * N + j]);
+          }
+          for (std::size_t j = 0; j < N; ++j) {
+            const auto f = detail::tanh_rational_factors(z[j]);
+            ratio[j] = f.ratio, poly[j] = f.poly;
+            ht[j] = f.ratio * f.poly;
+          }
+        }
+      } else {
+        S state[N] = {};
+        for (std::size_t t = 0; t < T; ++t) {
+          S* ht = h + (r * T + t) * N;
+          S z[N];
+          for (std::size_t j = 0; j < N; ++j) {
+            z[j] = ht[j] + b[j];
+            if (t > 0)
+              for (std::size_t i = 0; i < N; ++i) z[j] += state[i] * u[i * N + j];
+          }
+          for (std::size_t j = 0; j < N; ++j) ht[j] = state[j] = detail::tanh(z[j]);
+        }
+      }
+    }
+  }
+
+  template <class Ctx>
+  static void backward(const Ctx& c) {
+    using S = typename Ctx::scalar;
+    const S* h = c.template value<simple_rnn_node>();
+    const S* u = c.template value<U>();
+    S* g = c.template grad<simple_rnn_node>();  // becomes z' in place, step by step from the last
+    if constexpr (narrow)
+      backward_narrow(c, h, u, g);
+    else
+      backward_wide(c, h, u, g);
     if constexpr (needs_grad<X>)
       detail::fixed_gemm<false, true, true, rows<Ctx> * T, F, N>(g, c.template value<W>(), c.template grad<X>());
   }
