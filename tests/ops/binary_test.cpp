@@ -24,6 +24,14 @@ TEST_CASE("binary: broadcasting a row, a column and a scalar over a matrix sums 
   test::check_gradients<decltype(x2 / (one * one + exp(col)))>();
 }
 
+TEST_CASE("binary: an operand broadcast along the last axis sums its gradient by rows, on either side") {
+  // [3, 1] against [3, 4]: each row's four products summed in a register, added once.
+  test::check_gradients<decltype(col * (x2 + p4))>();
+  test::check_gradients<decltype((x2 + p4) * col)>();
+  test::check_gradients<decltype((x2 + p4) / (col * col + one))>();
+  test::check_gradients<decltype(col / (exp(x2) + p4) - col)>();
+}
+
 TEST_CASE("binary: an operand used twice gets both gradients") {
   test::check_gradients<decltype(x * p4 * p4)>();
   test::check_gradients<decltype((x + p4) * (x + p4))>();

@@ -3,6 +3,8 @@
 // (an unbroadcast operand such as a parameter sums over the batch too).
 #pragma once
 
+#include <type_traits>
+
 #include "ctgraph/node.hpp"
 
 namespace ctgraph {
@@ -72,8 +74,45 @@ struct binary_node {
   }
   template <class Ctx>
   static void backward(const Ctx& c) {
+    using out = typename Ctx::template full<binary_node>;
     const auto* g = c.template grad<binary_node>();
-    for (std::size_t i = 0; i < Ctx::template full<binary_node>::size; ++i) push(c, i, g[i]);
+    if constexpr (needs_grad<A> && along_last<out, typename Ctx::template full<A>>())
+      backward_by_rows<Ctx, A, B>(c, g);
+    else if constexpr (needs_grad<B> && along_last<out, typename Ctx::template full<B>>())
+      backward_by_rows<Ctx, B, A>(c, g);
+    else
+      for (std::size_t i = 0; i < out::size; ++i) push(c, i, g[i]);
+  }
+
+ private:
+  /// Whether In is broadcast along Out's last axis alone ([..., 1] against [..., W]): element i of
+  /// y reads element i / W of it, as alpha [T, 1] in temporal attention's alpha * h [T, N].
+  template <class Out, class In>
+  static constexpr bool along_last() {
+    if (In::rank != Out::rank || In::dim_from_back(0) != 1 || Out::dim_from_back(0) == 1) return false;
+    for (std::size_t k = 1; k < Out::rank; ++k)
+      if (In::dim_from_back(k) != Out::dim_from_back(k)) return false;
+    return true;
+  }
+  /// The gradient of Row, broadcast along the last axis, summed over each row in a register and
+  /// added once a row: element by element, the row's W additions went through memory one after
+  /// another (a chain of stores and loads). Other gets its gradient element by element, as push.
+  template <class Ctx, class Row, class Other>
+  static void backward_by_rows(const Ctx& c, const typename Ctx::scalar* g) {
+    using out = typename Ctx::template full<binary_node>;
+    constexpr std::size_t width = out::dim_from_back(0);
+    for (std::size_t r = 0; r < out::size / width; ++r) {
+      const auto row = c.template load<Row>(r);
+      typename Ctx::scalar sum = 0;
+      for (std::size_t i = r * width; i < (r + 1) * width; ++i) {
+        const std::size_t io = index<Ctx, Other>(i);
+        const auto other = c.template load<Other>(io);
+        const auto a = std::is_same_v<Row, A> ? row : other, b = std::is_same_v<Row, A> ? other : row;
+        sum += g[i] * (std::is_same_v<Row, A> ? Op::da(a, b) : Op::db(a, b));
+        c.template accumulate<Other>(io, g[i] * (std::is_same_v<Row, A> ? Op::db(a, b) : Op::da(a, b)));
+      }
+      c.template accumulate<Row>(r, sum);
+    }
   }
 };
 
