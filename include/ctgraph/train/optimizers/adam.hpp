@@ -12,6 +12,16 @@ namespace ctgraph {
 
 enum class adam_form { keras, pytorch };
 
+namespace detail {
+/// 1 - beta^t, Adam's bias correction. Once t (1 - beta) > 40, beta^t < e^-40 (ln beta <= beta - 1),
+/// under half an ulp of 1, so the result is 1 exactly without pow, which takes a slow path where
+/// beta^t underflows: 0.9^t past t = 7000 cost 27 ns a call, a twentieth of fib's training step.
+inline double bias_correction(double beta, std::uint64_t t) {
+  if (beta >= 0.0 && double(t) * (1.0 - beta) > 40.0) return 1.0;
+  return 1.0 - std::pow(beta, double(t));
+}
+}  // namespace detail
+
 struct adam {
   double learning_rate = 0.001;
   double beta1 = 0.9;
@@ -26,7 +36,7 @@ struct adam {
     S* m = state;
     S* v = state + n;
     const S b1 = S(beta1), b2 = S(beta2), wd = S(weight_decay), eps = S(epsilon);
-    const double c1 = 1.0 - std::pow(beta1, double(t)), c2 = 1.0 - std::pow(beta2, double(t));
+    const double c1 = detail::bias_correction(beta1, t), c2 = detail::bias_correction(beta2, t);
     if (form == adam_form::keras) {
       const S step = S(learning_rate * std::sqrt(c2) / c1);
       for (std::size_t i = 0; i < n; ++i) {
