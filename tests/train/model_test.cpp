@@ -154,3 +154,22 @@ TEST_CASE("model: computes with subnormals flushed to zero, and gives the caller
   CHECK(state[3] == 0.0f);
   CHECK(state[2] == doctest::Approx(1e-21));  // m is normal, kept
 }
+
+TEST_CASE("model: only the outermost flush scope switches the mode, so nested passes keep it and the caller gets its own back") {
+  volatile float tiny = std::numeric_limits<float>::min();
+  const auto subnormals_kept = [&] { return tiny * 0.5f > 0.0f; };
+  REQUIRE(subnormals_kept());
+  {
+    const detail::denormals_flushed outer;
+    CHECK_FALSE(subnormals_kept());
+    { const detail::denormals_flushed inner; }
+    CHECK_FALSE(subnormals_kept());  // the inner scope's end left the outer's mode on
+  }
+  CHECK(subnormals_kept());
+  // train_step holds one scope over its two halves, each with its own: the caller's mode after it.
+  using net_type = model<decltype(dense<1>(input<2>)), 1>;
+  net_type net(1);
+  std::ranges::fill(net.input(), 1.0f);
+  net.train_step(mean_squared_error{}, keras_adam());
+  CHECK(subnormals_kept());
+}

@@ -22,6 +22,7 @@
 
 #include "ctgraph/detail/all_finite.hpp"
 #include "ctgraph/detail/call_site_check.hpp"
+#include "ctgraph/detail/denormals.hpp"
 #include "ctgraph/detail/random.hpp"
 #include "ctgraph/fixed_string.hpp"
 #include "ctgraph/train/checkpoint.hpp"
@@ -288,6 +289,8 @@ std::vector<epoch_stats> fit_loop(Model& net, const Loss& loss, const Optimizer&
   const double per_sample = double(Metric::per_sample(Model::output_size));
   const std::size_t n = source.size();
   if (n == 0) throw std::invalid_argument("ctgraph: fit: the data set is empty");
+  // Flush-to-zero for the whole run, callbacks included: the steps inside then switch no mode.
+  const detail::denormals_flushed flushed;
 
   random_engine rng(options.seed);
   fit_state state;
@@ -405,6 +408,7 @@ evaluation evaluate(Model& net, const Loss& loss, detail::checked_dataset<Model,
     std::iota(order.begin(), order.end(), std::size_t{0});
     double loss_sum = 0;
     std::size_t hits = 0;
+    const detail::denormals_flushed flushed;  // one mode switch for every batch (denormals.hpp)
     for (std::size_t first = 0; first < data.size(); first += Model::batch_size) {
       const std::size_t count = std::min(Model::batch_size, data.size() - first);
       detail::gather<y_width>(net, data.x, &data.y, order.data() + first, count);

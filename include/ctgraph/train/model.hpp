@@ -276,6 +276,7 @@ class model {
   template <class Loss, class Optimizer>
   double train_step(const Loss& loss, const Optimizer& optimizer, std::size_t count = Batch,
                     detail::loss_check<Loss, plan> = {}) {
+    const detail::denormals_flushed flushed;  // one mode switch for both halves (denormals.hpp)
     const double total = compute_gradients(loss, count);
     update(optimizer);
     return total;

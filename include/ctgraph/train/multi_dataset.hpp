@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "ctgraph/detail/call_site_check.hpp"
+#include "ctgraph/detail/denormals.hpp"
 #include "ctgraph/ops/outputs.hpp"
 #include "ctgraph/train/fit.hpp"
 #include "ctgraph/train/losses/weighted_sum.hpp"
@@ -307,6 +308,7 @@ multi_evaluation<detail::output_count<Model>> evaluate(Model& net, const Loss& l
     std::vector<std::size_t> order(data.size());
     std::iota(order.begin(), order.end(), std::size_t{0});
     std::size_t hits = 0;
+    const detail::denormals_flushed flushed;  // one mode switch for every batch (denormals.hpp)
     for (std::size_t first = 0; first < data.size(); first += Model::batch_size) {
       const std::size_t count = std::min(Model::batch_size, data.size() - first);
       source.gather(net, order.data() + first, count);
