@@ -110,35 +110,27 @@ struct simple_rnn_node {
     // stays in registers from step to step (N is a constant): only tanh and h U are on the chain.
     detail::fixed_gemm<false, false, false, rows<Ctx> * T, N, F>(c.template value<X>(), c.template value<W>(), h);
     for (std::size_t r = 0; r < rows<Ctx>; ++r) {
-      if constexpr (std::is_same_v<S, float>) {
-        // h = ratio poly (fast_math.hpp's tanh), the two kept apart: z takes ratio (poly U), and
-        // poly U is ready while the division for ratio runs, so the product is off the chain.
-        S ratio[N] = {}, poly[N] = {};
-        for (std::size_t t = 0; t < T; ++t) {
-          S* ht = h + (r * T + t) * N;
-          S z[N];
-          for (std::size_t j = 0; j < N; ++j) {
-            z[j] = ht[j] + b[j];
-            if (t > 0)
-              for (std::size_t i = 0; i < N; ++i) z[j] += ratio[i] * (poly[i] * u[i * N + j]);
-          }
-          for (std::size_t j = 0; j < N; ++j) {
+      // h = ratio poly: in float fast_math.hpp's tanh keeps its two factors apart, so that z takes
+      // ratio (poly U), poly U ready while the division for ratio runs and off the chain; in
+      // double (std::tanh) ratio is h and poly 1.
+      S ratio[N] = {}, poly[N] = {};
+      for (std::size_t t = 0; t < T; ++t) {
+        S* ht = h + (r * T + t) * N;
+        S z[N];
+        for (std::size_t j = 0; j < N; ++j) {
+          z[j] = ht[j] + b[j];
+          if (t > 0)
+            for (std::size_t i = 0; i < N; ++i) z[j] += ratio[i] * (poly[i] * u[i * N + j]);
+        }
+        for (std::size_t j = 0; j < N; ++j) {
+          if constexpr (std::is_same_v<S, float>) {
             const auto f = detail::tanh_rational_factors(z[j]);
             ratio[j] = f.ratio, poly[j] = f.poly;
             ht[j] = f.ratio * f.poly;
+          } else {
+            ht[j] = ratio[j] = detail::tanh(z[j]);
+            poly[j] = 1;
           }
-        }
-      } else {
-        S state[N] = {};
-        for (std::size_t t = 0; t < T; ++t) {
-          S* ht = h + (r * T + t) * N;
-          S z[N];
-          for (std::size_t j = 0; j < N; ++j) {
-            z[j] = ht[j] + b[j];
-            if (t > 0)
-              for (std::size_t i = 0; i < N; ++i) z[j] += state[i] * u[i * N + j];
-          }
-          for (std::size_t j = 0; j < N; ++j) ht[j] = state[j] = detail::tanh(z[j]);
         }
       }
     }
