@@ -34,7 +34,7 @@ TEST_CASE("dropout: the mask comes from the model's seed and step: the same seed
     for (float& v : net.input()) v = 1.0f;
     for (float& w : net.parameters()) w = 1.0f;
     for (float& t : net.target()) t = 0.0f;
-    for (int s = 0; s < steps; ++s) net.train_step(mean_squared_error{}, sgd(0.0));
+    for (int s = 0; s < steps; ++s) net.train_step(mean_squared_error{}, sgd{.learning_rate = 0.0});
     net.forward_training();
     return std::vector<float>(net.output().begin(), net.output().end());
   };

@@ -219,10 +219,16 @@ struct plan {
 /// maps its elements one to one onto N's (it says it could assign N's gradient) and is reached once.
 template <class Plan, class N, class Nodes = typename Plan::nodes>
 inline constexpr bool visited_once = true;
+/// Whether N is reached once per element through R: true where R does not read N. A specialization
+/// for the readers alone, so that visited_once<R> is named only for them (clang instantiates every
+/// operand of a fold, || or not, and a node that is not N's reader may be N itself).
+template <class Plan, class N, class R, bool Reads = (count_in<N, typename R::children> != 0)>
+inline constexpr bool reached_once_through = true;
+template <class Plan, class N, class R>
+inline constexpr bool reached_once_through<Plan, N, R, true> = can_assign_grad<R, N> && visited_once<Plan, R>;
 template <class Plan, class N, class... Ns>
   requires Plan::template inlined<N>
-inline constexpr bool visited_once<Plan, N, type_list<Ns...>> =
-    ((count_in<N, typename Ns::children> == 0 || (can_assign_grad<Ns, N> && visited_once<Plan, Ns>)) && ...);
+inline constexpr bool visited_once<Plan, N, type_list<Ns...>> = (reached_once_through<Plan, N, Ns> && ...);
 
 /// Of N's writes to S's gradient, how many are assignments it makes whole. Not an element-wise
 /// output's: a loss that folds into it skips its backward pass and writes S's gradient itself, for
