@@ -52,7 +52,6 @@ constexpr std::size_t input_index(std::string_view name) {
   }(static_cast<Inputs*>(nullptr), name);
 }
 
-/// input<"name">() and probe<"name">()'s checks, made at the call (detail/call_site_check.hpp).
 /// How many of Ps are named as P is: the same layer (owner) and the same local name.
 template <class P, class... Ps>
 constexpr std::size_t named_as() {
@@ -79,6 +78,7 @@ struct parameters_named_once {
   }
 };
 
+/// input<"name">() and probe<"name">()'s checks, made at the call (detail/call_site_check.hpp).
 template <fixed_string Name, bool Found>
 struct graph_has_input_named {
   static constexpr bool holds = Found;
