@@ -65,6 +65,46 @@ TEST_CASE("register_gemm: A B, A B^T and A^T B equal OpenBLAS in float and doubl
   register_gemm_shapes<double>();
 }
 
+namespace {
+/// column_gemm (C [M, 1]) against OpenBLAS, with a guard zone around C as above.
+template <bool TA, bool Accumulate, std::size_t M, std::size_t K, class S>
+void column_gemm_matches_blas() {
+  ctgraph::random_engine rng(M * 131 + K);
+  constexpr std::size_t guard = 64;
+  std::vector<S> a(M * K), b(K), c(M + 2 * guard, S(7)), expected(M);
+  for (S& v : a) v = S(rng.uniform(-1, 1));
+  for (S& v : b) v = S(rng.uniform(-1, 1));
+  for (std::size_t i = 0; i < M; ++i) c[guard + i] = expected[i] = S(rng.uniform(-1, 1));
+  ctgraph::detail::column_gemm<TA, Accumulate, M, K>(a.data(), b.data(), c.data() + guard);
+  ctgraph::detail::gemm<S>(TA, false, M, 1, K, a.data(), b.data(), expected.data(), Accumulate ? S(1) : S(0));
+  const double tolerance = std::is_same_v<S, float> ? 1e-5 : 1e-12;
+  for (std::size_t i = 0; i < M; ++i) CHECK(c[guard + i] == doctest::Approx(expected[i]).epsilon(tolerance).scale(1.0));
+  for (std::size_t i = 0; i < guard; ++i) {
+    CHECK(c[i] == S(7));
+    CHECK(c[guard + M + i] == S(7));
+  }
+}
+
+template <class S>
+void column_gemm_shapes() {
+  column_gemm_matches_blas<false, false, 256, 20, S>();  // golden_feature's dense_3
+  column_gemm_matches_blas<true, true, 20, 256, S>();    // its dW
+  column_gemm_matches_blas<false, true, 64, 64, S>();    // attention_column's dense_1
+  column_gemm_matches_blas<true, false, 64, 64, S>();
+  column_gemm_matches_blas<false, true, 31, 9, S>();     // groups of 16, 8, 4, 2 and 1 rows; a tail of K
+  column_gemm_matches_blas<false, false, 8, 33, S>();
+  column_gemm_matches_blas<true, true, 13, 17, S>();
+}
+}  // namespace
+
+TEST_CASE("column_gemm: a product of one column equals OpenBLAS in float and double, and writes only C") {
+  static_assert(ctgraph::detail::gemm_kernel_for<false, 256, 1, 20> == ctgraph::detail::gemm_kernel::column);
+  static_assert(ctgraph::detail::gemm_kernel_for<true, 20, 1, 256> == ctgraph::detail::gemm_kernel::column);
+  static_assert(ctgraph::detail::gemm_kernel_for<false, 4, 1, 20> == ctgraph::detail::gemm_kernel::registers);
+  column_gemm_shapes<float>();
+  column_gemm_shapes<double>();
+}
+
 TEST_CASE("small_gemm: A B, A B^T and A^T B equal OpenBLAS, written or accumulated") {
   compare_with_blas<false, false, false, 7, 5, 3>();
   compare_with_blas<false, false, true, 32, 6, 6>();
@@ -110,6 +150,8 @@ TEST_CASE("fixed_gemm: a bias per row or per column added in the kernel's store 
   bias_equals_a_pass_after<false, false, 256, 100, 20, float>();     // golden_feature's dense_1, by rows
   bias_equals_a_pass_after<false, false, 64, 6, 6, double>();        // the plain loops, by rows
   bias_equals_a_pass_after<false, false, 600, 600, 600, float>();    // OpenBLAS, then the pass
+  bias_equals_a_pass_after<false, false, 256, 1, 20, float>();       // one column: dot products
+  bias_equals_a_pass_after<true, false, 20, 1, 256, double>();       // one column through A^T
 }
 
 namespace {

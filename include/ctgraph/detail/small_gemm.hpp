@@ -12,6 +12,7 @@
 #include <array>
 #include <cstddef>
 
+#include "ctgraph/detail/column_gemm.hpp"
 #include "ctgraph/detail/gemm.hpp"
 #include "ctgraph/detail/register_gemm.hpp"
 
@@ -56,12 +57,16 @@ inline void small_gemm(const S* __restrict a, const S* __restrict b, S* __restri
 ///    the loops' 17; 120x20x10: 80 against 30; 64x32x32: 106; a single column too since its tail is a
 ///    128-bit vector: 256x1x20: 10.0 against 6.5, 20x1x256: 11.4 against 10.6);
 ///  - larger products: OpenBLAS, whose packing keeps big operands in cache (at 512^3 the two
-///    already tie).
-enum class gemm_kernel { loops, registers, blas };
+///    already tie);
+///  - but a single column of 8 rows or more (a dense layer of one unit) is column_gemm.hpp's: a
+///    register tile's one column is a 128-bit vector with one useful lane (256x1x20: 10 GFLOP/s in
+///    register_gemm, 20x1x256: 11; column_gemm: COLUMN_A, COLUMN_AT).
+enum class gemm_kernel { loops, registers, blas, column };
 
 template <bool TransposeB, std::size_t M, std::size_t N, std::size_t K>
 inline constexpr gemm_kernel gemm_kernel_for =
     K < 8                                               ? gemm_kernel::loops
+    : N == 1 && M >= 8                                  ? gemm_kernel::column
     : M * N * K <= (std::size_t{1} << 24) && (!TransposeB || K * N <= 16384) ? gemm_kernel::registers
                                                         : gemm_kernel::blas;
 
@@ -74,6 +79,8 @@ inline void fixed_gemm(const S* a, const S* b, S* c, const S* bias = nullptr) {
   constexpr gemm_kernel kernel = gemm_kernel_for<TransposeB, M, N, K>;
   if constexpr (kernel == gemm_kernel::loops) {
     small_gemm<TransposeA, TransposeB, Accumulate, M, N, K, Bias>(a, b, c, bias);
+  } else if constexpr (kernel == gemm_kernel::column) {
+    column_gemm<TransposeA, Accumulate, M, K, Bias>(a, b, c, bias);  // B [K, 1] and B^T [1, K]: the same K values
   } else if constexpr (kernel == gemm_kernel::registers) {
     register_gemm<TransposeA, TransposeB, Accumulate, M, N, K, Bias>(a, b, c, bias);
   } else {
