@@ -54,13 +54,12 @@ inline void small_gemm(const S* __restrict a, const S* __restrict b, S* __restri
 ///    while a tile's loads and stores would dominate (120x10x4: 62 against 34; 32x6x6: 57 against 37;
 ///    32x1x3: 19 against 2.7);
 ///  - everything else up to 2^24 multiply-adds: register_gemm (256x100x20: 101; 256x20x20: 93 against
-///    the loops' 17; 120x20x10: 80 against 30; 64x32x32: 106; a single column too since its tail is a
-///    128-bit vector: 256x1x20: 10.0 against 6.5, 20x1x256: 11.4 against 10.6);
+///    the loops' 17; 120x20x10: 80 against 30; 64x32x32: 106);
 ///  - larger products: OpenBLAS, whose packing keeps big operands in cache (at 512^3 the two
 ///    already tie);
 ///  - but a single column of 8 rows or more (a dense layer of one unit) is column_gemm.hpp's: a
-///    register tile's one column is a 128-bit vector with one useful lane (256x1x20: 10 GFLOP/s in
-///    register_gemm, 20x1x256: 11; column_gemm: COLUMN_A, COLUMN_AT).
+///    register tile's one column is a 128-bit vector with one useful lane (256x1x20: 10.6 GFLOP/s
+///    in register_gemm, 6.5 in the loops, 39 in column_gemm; 20x1x256: 12.8, 10.8, 48).
 enum class gemm_kernel { loops, registers, blas, column };
 
 template <bool TransposeB, std::size_t M, std::size_t N, std::size_t K>
