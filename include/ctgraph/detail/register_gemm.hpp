@@ -131,7 +131,15 @@ inline constexpr std::size_t register_rows = 6, register_vectors = 2;
 /// twice the rows halve B's loads a multiply-add. gemm_bench, GFLOP/s: 20x100x256 94 -> 107,
 /// 100x20x256 90 -> 96, 20x20x256 84 -> 96; shorter sums (64, 32; iris' 10) are as fast or faster in 6.
 template <bool TransposeA, std::size_t K>
-inline constexpr std::size_t tile_rows = TransposeA && K >= 128 && vector_bytes == 64 ? 12 : register_rows;
+inline constexpr std::size_t most_tile_rows = TransposeA && K >= 128 && vector_bytes == 64 ? 12 : register_rows;
+/// The rows of M's tiles, as even as one height allows: as few tiles as most_tile_rows permits, of
+/// equal height. 6 + 4 rows for iris' 10 left a tile of 4 (its dx, 10x120x20: 88 GFLOP/s), 5 + 5 run
+/// at 106-111; 6 + 6 + 6 + 2 for 20 (the forward, 20x120x10: 91-99), 5 x 4 at 98-104.
+template <bool TransposeA, std::size_t M, std::size_t K>
+inline constexpr std::size_t tile_rows = [] {
+  constexpr std::size_t most = most_tile_rows<TransposeA, K>, tiles = (M + most - 1) / most;
+  return tiles == 0 ? most : (M + tiles - 1) / tiles;
+}();
 
 /// C[M, N] = op(A) op(B) (+ C when Accumulate), register-blocked; op(X) = X^T when TransposeX.
 /// B^T (B stored [N, K]) is transposed once into a buffer on the stack, K x N values (transpose.hpp).
@@ -146,7 +154,7 @@ inline void register_gemm(const S* a, const S* b, S* c, const S* bias = nullptr)
     register_gemm<TransposeA, false, Accumulate, M, N, K, Bias>(a, bt, c, bias);
   } else {
     constexpr std::size_t NR = register_vectors * simd<S>::lanes;
-    constexpr std::size_t full = N / NR * NR, MR = tile_rows<TransposeA, K>;
+    constexpr std::size_t full = N / NR * NR, MR = tile_rows<TransposeA, M, K>;
     for (std::size_t n0 = 0; n0 < full; n0 += NR)
       register_panel<TransposeA, Accumulate, M, N, K, MR, NR, Bias>(a, b, c, n0, bias);
     if constexpr (N % NR != 0)
