@@ -28,6 +28,8 @@ struct sum_node {
   static constexpr std::size_t backward_flops = needs_grad<A> ? A::shape::size : 0;
   template <class... C>
   using with_children = sum_node<Axis, C...>;
+  template <class C>
+  static constexpr bool assigns_grad_of = std::is_same_v<C, A>;  // each element of dx once
 
   template <class Ctx>
   using split = detail::axis_split<typename Ctx::template full<A>, Axis + 1>;
@@ -52,9 +54,13 @@ struct sum_node {
     using sp = split<Ctx>;
     const S* g = c.template grad<sum_node>();
     S* dx = c.template grad<A>();
+    constexpr bool assign = Ctx::template assigns_grad<A>;  // the one writer of dx: no zeroing before
     for (std::size_t o = 0; o < sp::outer; ++o)
       for (std::size_t k = 0; k < sp::length; ++k)
-        for (std::size_t in = 0; in < sp::inner; ++in) dx[(o * sp::length + k) * sp::inner + in] += g[o * sp::inner + in];
+        for (std::size_t in = 0; in < sp::inner; ++in) {
+          S& d = dx[(o * sp::length + k) * sp::inner + in];
+          d = assign ? g[o * sp::inner + in] : d + g[o * sp::inner + in];
+        }
   }
 };
 
