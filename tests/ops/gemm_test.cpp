@@ -18,17 +18,17 @@ void compare_with_blas() {
   for (std::size_t i = 0; i < c.size(); ++i) CHECK(c[i] == doctest::Approx(expected[i]).epsilon(1e-12));
 }
 
-/// register_gemm against OpenBLAS, in float and double (their vectors hold different counts), with a
-/// guard zone around C that must stay untouched: the tail columns write only what is theirs.
-template <bool TA, bool TB, bool Accumulate, std::size_t M, std::size_t N, std::size_t K, class S>
-void register_gemm_matches_blas() {
+/// A kernel's C[M, N] = op(A) op(B) (+ C) against OpenBLAS, with a guard zone around C that must stay
+/// untouched: the tail columns write only what is theirs. run(a, b, c) calls the kernel.
+template <bool TA, bool TB, bool Accumulate, std::size_t M, std::size_t N, std::size_t K, class S, class Run>
+void kernel_matches_blas(Run run) {
   ctgraph::random_engine rng(M * 131 + N * 17 + K);
   constexpr std::size_t guard = 64;
   std::vector<S> a(M * K), b(K * N), c(M * N + 2 * guard, S(7)), expected(M * N);
   for (S& v : a) v = S(rng.uniform(-1, 1));
   for (S& v : b) v = S(rng.uniform(-1, 1));
   for (std::size_t i = 0; i < M * N; ++i) c[guard + i] = expected[i] = S(rng.uniform(-1, 1));
-  ctgraph::detail::register_gemm<TA, TB, Accumulate, M, N, K>(a.data(), b.data(), c.data() + guard);
+  run(a.data(), b.data(), c.data() + guard);
   ctgraph::detail::gemm<S>(TA, TB, M, N, K, a.data(), b.data(), expected.data(), Accumulate ? S(1) : S(0));
   const double tolerance = std::is_same_v<S, float> ? 1e-5 : 1e-12;
   for (std::size_t i = 0; i < M * N; ++i)
@@ -37,6 +37,13 @@ void register_gemm_matches_blas() {
     CHECK(c[i] == S(7));
     CHECK(c[guard + M * N + i] == S(7));
   }
+}
+
+/// register_gemm against OpenBLAS, in float and double (their vectors hold different counts).
+template <bool TA, bool TB, bool Accumulate, std::size_t M, std::size_t N, std::size_t K, class S>
+void register_gemm_matches_blas() {
+  kernel_matches_blas<TA, TB, Accumulate, M, N, K, S>(
+      [](const S* a, const S* b, S* c) { ctgraph::detail::register_gemm<TA, TB, Accumulate, M, N, K>(a, b, c); });
 }
 
 template <class S>
@@ -69,20 +76,8 @@ namespace {
 /// column_gemm (C [M, 1]) against OpenBLAS, with a guard zone around C as above.
 template <bool TA, bool Accumulate, std::size_t M, std::size_t K, class S>
 void column_gemm_matches_blas() {
-  ctgraph::random_engine rng(M * 131 + K);
-  constexpr std::size_t guard = 64;
-  std::vector<S> a(M * K), b(K), c(M + 2 * guard, S(7)), expected(M);
-  for (S& v : a) v = S(rng.uniform(-1, 1));
-  for (S& v : b) v = S(rng.uniform(-1, 1));
-  for (std::size_t i = 0; i < M; ++i) c[guard + i] = expected[i] = S(rng.uniform(-1, 1));
-  ctgraph::detail::column_gemm<TA, Accumulate, M, K>(a.data(), b.data(), c.data() + guard);
-  ctgraph::detail::gemm<S>(TA, false, M, 1, K, a.data(), b.data(), expected.data(), Accumulate ? S(1) : S(0));
-  const double tolerance = std::is_same_v<S, float> ? 1e-5 : 1e-12;
-  for (std::size_t i = 0; i < M; ++i) CHECK(c[guard + i] == doctest::Approx(expected[i]).epsilon(tolerance).scale(1.0));
-  for (std::size_t i = 0; i < guard; ++i) {
-    CHECK(c[i] == S(7));
-    CHECK(c[guard + M + i] == S(7));
-  }
+  kernel_matches_blas<TA, false, Accumulate, M, 1, K, S>(
+      [](const S* a, const S* b, S* c) { ctgraph::detail::column_gemm<TA, Accumulate, M, K>(a, b, c); });
 }
 
 template <class S>

@@ -123,8 +123,8 @@ inline void register_panel(const S* a, const S* b, S* c, std::size_t n0, const S
     register_tile<TransposeA, Accumulate, M, N, K, M % MR, Cols, Bias>(a, b, c, full, n0, bias);
 }
 
-/// The tile this build uses: 2 vectors of columns by 6 rows (12 accumulators, with B's two
-/// vectors and a broadcast 15 registers: within AVX2's 16 as AVX-512's 32).
+/// A tile is 2 vectors of columns by at most 6 rows (12 accumulators, with B's two vectors and a
+/// broadcast 15 registers: within AVX2's 16 as AVX-512's 32); tile_rows below picks the height.
 inline constexpr std::size_t register_rows = 6, register_vectors = 2;
 /// A kernel's gradient over a batch of 128 or more (A^T B, a long sum) takes tiles of 12 rows where
 /// AVX-512 gives 32 registers (24 accumulators): A's MR elements a step are consecutive there, and

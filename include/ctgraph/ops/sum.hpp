@@ -53,14 +53,11 @@ struct sum_node {
     using S = typename Ctx::scalar;
     using sp = split<Ctx>;
     const S* g = c.template grad<sum_node>();
-    S* dx = c.template grad<A>();
-    constexpr bool assign = Ctx::template assigns_grad<A>;  // the one writer of dx: no zeroing before
+    // accumulate assigns where the plan finds the sum dx's one writer (no zeroing before), else adds.
     for (std::size_t o = 0; o < sp::outer; ++o)
       for (std::size_t k = 0; k < sp::length; ++k)
-        for (std::size_t in = 0; in < sp::inner; ++in) {
-          S& d = dx[(o * sp::length + k) * sp::inner + in];
-          d = assign ? g[o * sp::inner + in] : d + g[o * sp::inner + in];
-        }
+        for (std::size_t in = 0; in < sp::inner; ++in)
+          c.template accumulate<A>((o * sp::length + k) * sp::inner + in, g[o * sp::inner + in]);
   }
 };
 
