@@ -72,6 +72,34 @@ TEST_CASE("adam: the bias correction skips pow once beta^t is under half an ulp 
   CHECK(detail::bias_correction(1.0, 1'000'000) == 0.0);  // no decay: beta^t stays 1
 }
 
+TEST_CASE_TEMPLATE("adam: a parameter gets the same bits in a vector of the update as alone", S, float, double) {
+  // The update runs in vectors of the build's width and then value by value (n = 37: whole vectors
+  // of float and double, and values past them); each value's step is its own, so a buffer of one
+  // value must get the same bits, for both forms, with weight decay, over several steps.
+  constexpr std::size_t n = 37;
+  for (const adam& opt : {keras_adam(0.01), torch_adam(0.005, 1e-3)}) {
+    std::array<S, n> p, g;
+    std::array<S, 2 * n> state{};
+    for (std::size_t i = 0; i < n; ++i) p[i] = S(0.5) - S(0.03) * S(i), g[i] = S(0.2) * std::sin(S(i) + S(0.5));
+    std::array<S, n> alone_p = p;
+    std::array<S, 2 * n> alone_state{};
+    for (std::uint64_t t = 1; t <= 4; ++t) {
+      opt.update(p.data(), g.data(), state.data(), n, t);
+      for (std::size_t i = 0; i < n; ++i) {
+        std::array<S, 2> moments{alone_state[i], alone_state[n + i]};
+        opt.update(&alone_p[i], &g[i], moments.data(), 1, t);
+        alone_state[i] = moments[0], alone_state[n + i] = moments[1];
+      }
+    }
+    for (std::size_t i = 0; i < n; ++i) {
+      REQUIRE_MESSAGE(p[i] == alone_p[i], "parameter " << i);
+      REQUIRE_MESSAGE(state[i] == alone_state[i], "m " << i);
+      REQUIRE_MESSAGE(state[n + i] == alone_state[n + i], "v " << i);
+    }
+    CHECK(p[3] != S(0.5) - S(0.03) * S(3));  // it stepped
+  }
+}
+
 TEST_CASE("sgd: steps against the gradient plus weight decay") {
   std::array<double, 2> p{1.0, -2.0};
   const std::array<double, 2> g{0.5, 0.25};

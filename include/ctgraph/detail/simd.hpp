@@ -9,9 +9,10 @@
 #include <type_traits>
 #include <utility>
 
-#if defined(__AVX512F__)
+#if defined(__SSE2__)
 #include <immintrin.h>
 #endif
+#include <cmath>
 
 namespace ctgraph::detail {
 
@@ -112,6 +113,30 @@ struct simd {
       std::memcpy(p, &v, Count * sizeof(S));
     }
   }
+
+  /// The first `count` values at p, count < lanes known only at run time, the rest zero: one
+  /// masked load with AVX-512, else a copy lane by lane (memcpy of a run-time size is a call).
+  static type load_first(const S* p, std::size_t count) {
+#if defined(__AVX512F__)
+    if constexpr (std::is_same_v<S, float> && Bytes == 64)
+      return type(_mm512_maskz_loadu_ps(__mmask16((1u << count) - 1), p));
+    else if constexpr (std::is_same_v<S, double> && Bytes == 64)
+      return type(_mm512_maskz_loadu_pd(__mmask8((1u << count) - 1), p));
+#endif
+    type v{};
+    for (std::size_t i = 0; i < count; ++i) v[i] = p[i];
+    return v;
+  }
+  /// Stores the first `count` lanes of v at p (count < lanes, at run time), and nothing past them.
+  static void store_first(S* p, const type& v, std::size_t count) {
+#if defined(__AVX512F__)
+    if constexpr (std::is_same_v<S, float> && Bytes == 64)
+      return _mm512_mask_storeu_ps(p, __mmask16((1u << count) - 1), __m512(v));
+    else if constexpr (std::is_same_v<S, double> && Bytes == 64)
+      return _mm512_mask_storeu_pd(p, __mmask8((1u << count) - 1), __m512d(v));
+#endif
+    for (std::size_t i = 0; i < count; ++i) p[i] = v[i];
+  }
 };
 
 /// The narrowest vector (16, 32 or the build's bytes) that holds Count values of S.
@@ -121,5 +146,42 @@ inline constexpr std::size_t bytes_for = [] {
   while (bytes > 16 && Count * sizeof(S) <= bytes / 2) bytes /= 2;
   return bytes;
 }();
+
+/// The square root of every lane of a vector (one instruction on x86), or of a scalar. A loop of
+/// std::sqrt vectorizes only where the build sets -fno-math-errno (sqrt of a negative number sets
+/// errno, so the compiler keeps each one scalar with a branch to libm), which a user's build seldom
+/// does: Adam's update ran 8 times slower in one (attention_column's 3,233 parameters: 7.6 against
+/// 0.97 us, a training step 55-65% slower).
+template <class V>
+inline V sqrt_lanes(V x) {
+  if constexpr (std::is_arithmetic_v<V>) {
+    return std::sqrt(x);
+  } else {
+    using S = std::remove_cvref_t<decltype(x[0])>;
+    constexpr bool is_float = std::is_same_v<S, float>;
+    static_assert(is_float || std::is_same_v<S, double>, "ctgraph: internal: sqrt_lanes of float or double");
+#if defined(__AVX512F__)
+    if constexpr (sizeof(V) == 64) {
+      // The masked forms with every lane set: GCC 12 warns of the plain ones' undefined source.
+      if constexpr (is_float) return V(_mm512_mask_sqrt_ps(__m512(x), __mmask16(0xffff), __m512(x)));
+      else return V(_mm512_mask_sqrt_pd(__m512d(x), __mmask8(0xff), __m512d(x)));
+    }
+#endif
+#if defined(__AVX__)
+    if constexpr (sizeof(V) == 32) {
+      if constexpr (is_float) return V(_mm256_sqrt_ps(__m256(x)));
+      else return V(_mm256_sqrt_pd(__m256d(x)));
+    }
+#endif
+#if defined(__SSE2__)
+    if constexpr (sizeof(V) == 16) {
+      if constexpr (is_float) return V(_mm_sqrt_ps(__m128(x)));
+      else return V(_mm_sqrt_pd(__m128d(x)));
+    }
+#endif
+    for (std::size_t i = 0; i < sizeof(V) / sizeof(S); ++i) x[i] = std::sqrt(x[i]);
+    return x;
+  }
+}
 
 }  // namespace ctgraph::detail

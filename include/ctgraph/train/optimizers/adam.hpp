@@ -7,6 +7,9 @@
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
+
+#include "ctgraph/detail/simd.hpp"
 
 namespace ctgraph {
 
@@ -37,22 +40,50 @@ struct adam {
     S* v = state + n;
     const S b1 = S(beta1), b2 = S(beta2), wd = S(weight_decay), eps = S(epsilon);
     const double c1 = detail::bias_correction(beta1, t), c2 = detail::bias_correction(beta2, t);
+    // The moments of a vector of values (each_value gives the parameters to it a vector at a time).
+    const auto moments = [&](auto& pi, auto gi, auto& mi, auto& vi) {
+      gi = gi + wd * pi;
+      mi = b1 * mi + (S(1) - b1) * gi;
+      vi = b2 * vi + (S(1) - b2) * gi * gi;
+    };
     if (form == adam_form::keras) {
       const S step = S(learning_rate * std::sqrt(c2) / c1);
-      for (std::size_t i = 0; i < n; ++i) {
-        const S gi = g[i] + wd * p[i];
-        m[i] = b1 * m[i] + (S(1) - b1) * gi;
-        v[i] = b2 * v[i] + (S(1) - b2) * gi * gi;
-        p[i] -= step * m[i] / (std::sqrt(v[i]) + eps);
-      }
+      each_value(p, g, m, v, n, [&](auto& pi, auto gi, auto& mi, auto& vi) {
+        moments(pi, gi, mi, vi);
+        pi -= step * mi / (detail::sqrt_lanes(vi) + eps);
+      });
     } else {
       const S step = S(learning_rate / c1), root_c2 = S(std::sqrt(c2));
-      for (std::size_t i = 0; i < n; ++i) {
-        const S gi = g[i] + wd * p[i];
-        m[i] = b1 * m[i] + (S(1) - b1) * gi;
-        v[i] = b2 * v[i] + (S(1) - b2) * gi * gi;
-        p[i] -= step * m[i] / (std::sqrt(v[i]) / root_c2 + eps);
-      }
+      each_value(p, g, m, v, n, [&](auto& pi, auto gi, auto& mi, auto& vi) {
+        moments(pi, gi, mi, vi);
+        pi -= step * mi / (detail::sqrt_lanes(vi) / root_c2 + eps);
+      });
+    }
+  }
+
+ private:
+  // f(p, g, m, v) over vectors of the build's width, the values past the last whole one in one more
+  // (its other lanes zero), so that every value's step is the same vector code. Written out rather
+  // than left to the compiler, which vectorizes std::sqrt only under -fno-math-errno
+  // (detail::sqrt_lanes), and whose vector and scalar forms of a loop may contract a * b + c into
+  // fused multiply-adds differently: a parameter's bits would depend on where it sits.
+  template <class S, class F>
+  static void each_value(S* p, const S* g, S* m, S* v, std::size_t n, F f) {
+    using lanes = detail::simd<S>;
+    using vec = typename lanes::type;
+    std::size_t i = 0;
+    for (; i + lanes::lanes <= n; i += lanes::lanes) {
+      vec pi, gi, mi, vi;
+      std::memcpy(&pi, p + i, sizeof pi), std::memcpy(&gi, g + i, sizeof gi);
+      std::memcpy(&mi, m + i, sizeof mi), std::memcpy(&vi, v + i, sizeof vi);
+      f(pi, gi, mi, vi);
+      std::memcpy(p + i, &pi, sizeof pi), std::memcpy(m + i, &mi, sizeof mi), std::memcpy(v + i, &vi, sizeof vi);
+    }
+    if (const std::size_t rest = n - i; rest > 0) {
+      vec pi = lanes::load_first(p + i, rest), gi = lanes::load_first(g + i, rest);
+      vec mi = lanes::load_first(m + i, rest), vi = lanes::load_first(v + i, rest);
+      f(pi, gi, mi, vi);
+      lanes::store_first(p + i, pi, rest), lanes::store_first(m + i, mi, rest), lanes::store_first(v + i, vi, rest);
     }
   }
 };
