@@ -151,7 +151,7 @@ inline constexpr std::size_t bytes_for = [] {
 /// std::sqrt vectorizes only where the build sets -fno-math-errno (sqrt of a negative number sets
 /// errno, so the compiler keeps each one scalar with a branch to libm), which a user's build seldom
 /// does: Adam's update ran 8 times slower in one (attention_column's 3,233 parameters: 7.6 against
-/// 0.97 us, a training step 55-65% slower).
+/// 0.97 us; its training step took 2.08 s for 100,000 steps against 1.29 s).
 template <class V>
 inline V sqrt_lanes(V x) {
   if constexpr (std::is_arithmetic_v<V>) {
