@@ -1,6 +1,7 @@
 // The step benchmarks of ctgraph_bench, for each network: its training step at its tutorial's
 // batch (samples/s, GFLOP/s from the constexpr FLOP count), the same step cut into grains on 1 and
-// 2 threads, and its forward pass at batch 1 (latency), the step's copy of its batch included.
+// 2 threads and the grains' passes alone in a loop, and its forward pass at batch 1 (latency), the
+// step's copy of its batch included.
 // Each file of ctgraph_bench registers a few networks (register_networks<First, Last>): with all 13
 // in one translation unit g++ 12 inlined less (exp_float into tanh_float, among others), and
 // fib_rnn's step read 591 ns there against 531 ns in a file of its own kind.
@@ -69,6 +70,34 @@ void training_step_on_threads(benchmark::State& state) {
   state.counters["threads_used"] = double(step.threads());
 }
 
+// The grains' own passes without the threaded step's copies, sums and barriers: each grain's
+// gradient in a model of grain_rows rows, one after another, then one update. Against the step of
+// the whole batch above, what cutting the batch costs the passes themselves (README, threads).
+template <class N>
+void grains_in_a_loop(benchmark::State& state) {
+  using graph = typename N::model::graph;
+  constexpr std::size_t rows = ctgraph::grain_rows<graph, N::batch>, grains = ctgraph::step_grains<typename N::model>;
+  ctgraph::model<graph, rows, typename N::model::scalar> net(1);
+  const auto data = N::data();
+  constexpr std::size_t in = N::model::input_size;
+  constexpr std::size_t width = ctgraph::target_width<typename N::loss, N::model::output_size>();
+  const std::size_t batches = std::max<std::size_t>(1, data.size() / N::batch);
+  std::size_t next = 0;
+  for (auto _ : state) {
+    for (std::size_t g = 0; g < grains; ++g) {
+      for (std::size_t r = 0; r < rows; ++r) {
+        const std::size_t row = (next * N::batch + g * rows + r) % data.size();
+        std::copy_n(&data.x(row, 0), in, net.input().data() + r * in);
+        std::copy_n(&data.y(row, 0), width, net.target().data() + r * width);
+      }
+      benchmark::DoNotOptimize(net.compute_gradients(typename N::loss{}));
+    }
+    net.update(N::optimizer);
+    next = (next + 1) % batches;
+  }
+  state.SetItemsProcessed(std::int64_t(state.iterations() * N::batch));
+}
+
 template <class N>
 void forward_batch1(benchmark::State& state) {
   typename N::model trained(1);
@@ -96,6 +125,11 @@ bool register_networks() {
           ->Arg(1)
           ->Arg(2)
           ->UseRealTime();
+    if constexpr (ctgraph::step_grains<typename N::model> > 1)
+      benchmark::RegisterBenchmark((std::string(N::name) + "/train_step/batch:" + std::to_string(N::batch) + "/grains:" +
+                                    std::to_string(ctgraph::step_grains<typename N::model>) + "/in_a_loop")
+                                       .c_str(),
+                                   grains_in_a_loop<N>);
     benchmark::RegisterBenchmark((std::string(N::name) + "/forward/batch:1").c_str(), forward_batch1<N>);
   });
   return true;
