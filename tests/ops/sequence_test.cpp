@@ -77,6 +77,51 @@ TEST_CASE("conv1d: valid and same padding, strides 1 and 2, match finite differe
   test::check_gradients<decltype(conv1d<2, 4, 2, padding::same>(conv1d<3, 2>(seq)))>();
 }
 
+TEST_CASE("conv1d: wide channels (register kernels for each tap's product) match finite differences") {
+  // 12 channels: each tap's products run in the register kernels, not the plain loops of 3.
+  constexpr auto wide = input<9, 12>;
+  constexpr auto pw = param<"t", "pw", shape<9, 12>>(zeros{});
+  test::check_gradients<decltype(conv1d<10, 3>(wide * pw))>();
+  test::check_gradients<decltype(conv1d<10, 4, 1, padding::same>(wide * pw))>();
+  test::check_gradients<decltype(conv1d<9, 2>(wide))>();  // the input's gradient not wanted
+}
+
+namespace {
+// y[t, f] = b[f] + sum_k sum_c x[t + k - P, c] W[k, c, f] against the node's forward pass, in double,
+// for every row of a batch of 3 (each row's sequence read from its own place).
+template <std::size_t T, std::size_t C, std::size_t K, std::size_t F, padding Pad>
+void check_conv_sums() {
+  using kernel = decltype(param<"conv", "kernel", shape<K, C, F>>(zeros{}));
+  using bias = decltype(param<"conv", "bias", shape<F>>(zeros{}));
+  using conv = conv1d_node<1, Pad, decltype(input<T, C>), kernel, bias>;
+  model<conv, 3, double> net(1);
+  random_engine rng(7);
+  for (double& v : net.input()) v = rng.uniform(-1, 1);
+  for (double& v : net.parameters()) v = rng.uniform(-1, 1);
+  net.forward();
+  const double* w = net.context().template value<kernel>();
+  const double* b = net.context().template value<bias>();
+  for (std::size_t r = 0; r < 3; ++r)
+    for (std::size_t t = 0; t < conv::out; ++t)
+      for (std::size_t f = 0; f < F; ++f) {
+        double want = b[f];
+        for (std::size_t k = 0; k < K; ++k) {
+          if (t + k < conv::left || t + k - conv::left >= T) continue;
+          for (std::size_t ch = 0; ch < C; ++ch)
+            want += net.input()[(r * T + t + k - conv::left) * C + ch] * w[(k * C + ch) * F + f];
+        }
+        REQUIRE(net.output()[(r * conv::out + t) * F + f] == doctest::Approx(want).epsilon(1e-12));
+      }
+}
+}  // namespace
+
+TEST_CASE("conv1d: stride 1 computes the cross-correlation's sums, valid and same padding") {
+  check_conv_sums<9, 12, 3, 10, padding::valid>();  // each tap a product in the register kernels
+  check_conv_sums<9, 12, 4, 10, padding::same>();   // taps that read padding at either end
+  check_conv_sums<6, 3, 2, 5, padding::same>();     // 3 channels: the plain loops' products
+  check_conv_sums<5, 8, 5, 16, padding::valid>();   // one output step
+}
+
 TEST_CASE("conv1d: a kernel of ones sums each window") {
   model<std::remove_const_t<decltype(conv1d<1, 2>(input<4, 1>))>, 1, double> net(1);
   std::fill(net.parameters().begin(), net.parameters().end(), 1.0);  // kernel 1, 1; bias 1
