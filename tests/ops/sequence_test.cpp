@@ -143,3 +143,31 @@ TEST_CASE("pool1d: max and average pooling, global and windowed, match finite di
   net.forward();
   CHECK(std::vector<double>(net.output().begin(), net.output().end()) == std::vector<double>{3, 4});
 }
+
+TEST_CASE("pool1d: a max pool's gradient goes to the first largest of a window, in every channel") {
+  // 20 channels (whole vectors and a tail), windows of 3 steps with stride 2, ties in every channel:
+  // channel c's window holds c % 3 copies of its largest value, so the first of them takes it all.
+  // The gradient read as a parameter's: the pool reads x + q, q zero.
+  constexpr auto q = param<"t", "q", shape<5, 20>>(zeros{});
+  model<std::remove_const_t<decltype(max_pool1d<3, 2>(input<5, 20> + q))>, 1, double> net;
+  std::fill(net.parameters().begin(), net.parameters().end(), 0.0);
+  for (std::size_t t = 0; t < 5; ++t)
+    for (std::size_t c = 0; c < 20; ++c) net.input()[t * 20 + c] = t >= 4 - c % 3 ? 9.0 : double(t);
+  net.forward();
+  // window 0 (steps 0-2): channel c % 3 == 2 has 9 at steps 2, 3, 4 -> step 2; others take step 2 (value 2)
+  for (std::size_t c = 0; c < 20; ++c) {
+    CHECK(net.output()[c] == (c % 3 == 2 ? 9.0 : 2.0));
+    CHECK(net.output()[20 + c] == 9.0);  // window 1 (steps 2-4): 9 at step 4 at least
+  }
+  std::vector<double> g(net.output_size, 1.0);
+  net.backward(g);
+  const auto dx = net.gradients();
+  for (std::size_t c = 0; c < 20; ++c) {
+    // window 1's first 9: step 4 - c % 3 (one, two or three copies), or step 2 when window 0 shares it
+    const std::size_t first_nine = 4 - c % 3;
+    for (std::size_t t = 0; t < 5; ++t) {
+      const double want = (t == 2) + (t == std::max<std::size_t>(first_nine, 2));
+      CHECK_MESSAGE(dx[t * 20 + c] == want, "channel " << c << ", step " << t);
+    }
+  }
+}

@@ -4,6 +4,12 @@
 //   x: [T, C]   y: [(T - P) / S + 1, C]   (valid windows only; S = P by default)
 #pragma once
 
+#include <algorithm>
+#include <array>
+#include <cstdint>
+#include <type_traits>
+
+#include "ctgraph/detail/simd.hpp"
 #include "ctgraph/node.hpp"
 #include "ctgraph/ops/reshape.hpp"
 
@@ -32,14 +38,32 @@ struct pool1d_node {
   template <class Ctx>
   static constexpr std::size_t rows = Ctx::template full<X>::size / (T * C);
 
-  /// The step of window t that a max pool takes: the first largest, as PyTorch.
-  template <class S>
-  static std::size_t largest(const S* x, std::size_t t, std::size_t ch) {
-    std::size_t best = t * Stride;
-    for (std::size_t k = 1; k < Pool; ++k)
-      if (x[(t * Stride + k) * C + ch] > x[best * C + ch]) best = t * Stride + k;
-    return best;
+  /// Window t's largest value of each channel (best) and its step (step), the first largest as
+  /// PyTorch takes it: a vector of channels at a time, held in registers over the window's steps.
+  /// (A channel at a time, with its step's index, was 37% of text_classifier's training step; the
+  /// same over arrays of channels let g++ turn the selects into masked stores, 13%.)
+  template <std::size_t First = 0, class S, class Step>
+  static void largest(const S* x, std::size_t t, S* best, Step* step) {
+    using lanes = detail::simd<S>;
+    using vec = typename lanes::type;
+    typedef Step steps __attribute__((vector_size(sizeof(vec))));
+    constexpr std::size_t n = C - First < lanes::lanes ? C - First : lanes::lanes;
+    const S* window = x + t * Stride * C + First;
+    vec largest_value = lanes::template load<n>(window);
+    steps largest_step = steps{} + Step(t * Stride);
+    for (std::size_t k = 1; k < Pool; ++k) {
+      const vec v = lanes::template load<n>(window + k * C);
+      const auto larger = v > largest_value;  // NaN never is: a NaN first stays, as it did
+      largest_value = larger ? v : largest_value;
+      largest_step = larger ? steps{} + Step(t * Stride + k) : largest_step;
+    }
+    lanes::template store<n>(best + First, largest_value);
+    for (std::size_t i = 0; i < n; ++i) step[First + i] = largest_step[i];
+    if constexpr (First + n < C) largest<First + n>(x, t, best, step);
   }
+  // An index as wide as the values, so that both run in the same lanes.
+  template <class S>
+  using step_index = std::conditional_t<sizeof(S) == 4, std::uint32_t, std::uint64_t>;
 
   template <class Ctx>
   static void forward(const Ctx& c) {
@@ -47,16 +71,18 @@ struct pool1d_node {
     for (std::size_t r = 0; r < rows<Ctx>; ++r) {
       const S* x = c.template value<X>() + r * T * C;
       S* y = c.template value<pool1d_node>() + r * out * C;
-      for (std::size_t t = 0; t < out; ++t)
-        for (std::size_t ch = 0; ch < C; ++ch) {
-          if constexpr (is_max) {
-            y[t * C + ch] = x[largest(x, t, ch) * C + ch];
-          } else {
+      for (std::size_t t = 0; t < out; ++t) {
+        if constexpr (is_max) {
+          std::array<step_index<S>, C> step;
+          largest(x, t, y + t * C, step.data());
+        } else {
+          for (std::size_t ch = 0; ch < C; ++ch) {
             S sum = 0;
             for (std::size_t k = 0; k < Pool; ++k) sum += x[(t * Stride + k) * C + ch];
             y[t * C + ch] = sum / S(Pool);
           }
         }
+      }
     }
   }
   template <class Ctx>
@@ -66,14 +92,17 @@ struct pool1d_node {
       const S* x = c.template value<X>() + r * T * C;
       const S* g = c.template grad<pool1d_node>() + r * out * C;
       S* dx = c.template grad<X>() + r * T * C;
-      for (std::size_t t = 0; t < out; ++t)
-        for (std::size_t ch = 0; ch < C; ++ch) {
-          if constexpr (is_max) {
-            dx[largest(x, t, ch) * C + ch] += g[t * C + ch];
-          } else {
+      for (std::size_t t = 0; t < out; ++t) {
+        if constexpr (is_max) {
+          std::array<S, C> best;
+          std::array<step_index<S>, C> step;
+          largest(x, t, best.data(), step.data());
+          for (std::size_t ch = 0; ch < C; ++ch) dx[step[ch] * C + ch] += g[t * C + ch];
+        } else {
+          for (std::size_t ch = 0; ch < C; ++ch)
             for (std::size_t k = 0; k < Pool; ++k) dx[(t * Stride + k) * C + ch] += g[t * C + ch] / S(Pool);
-          }
         }
+      }
     }
   }
 };
