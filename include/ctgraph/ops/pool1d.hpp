@@ -4,7 +4,6 @@
 //   x: [T, C]   y: [(T - P) / S + 1, C]   (valid windows only; S = P by default)
 #pragma once
 
-#include <algorithm>
 #include <array>
 #include <cstdint>
 #include <type_traits>
