@@ -1,4 +1,6 @@
 // embedding, conv1d and pooling: the layers of a text classifier.
+#include <limits>
+
 #include "gradcheck.hpp"
 
 using namespace ctgraph;
@@ -32,8 +34,14 @@ TEST_CASE("embedding: an id that is not in the table is refused, naming it") {
   net.input()[3] = 5.0f;
   CHECK_THROWS_WITH_AS(net.forward(), doctest::Contains("id 5.000000 (value 3 of the batch) is not a whole number from 0 to 4"),
                        std::out_of_range);
-  net.input()[3] = 1.5f;
-  CHECK_THROWS_AS(net.forward(), std::out_of_range);
+  // Every other kind of value that is not a row: a fraction, below 0, NaN, infinite, past 2^32.
+  for (const float id : {1.5f, -1.0f, -0.5f, std::numeric_limits<float>::quiet_NaN(),
+                         std::numeric_limits<float>::infinity(), 1e10f}) {
+    net.input()[3] = id;
+    CHECK_THROWS_AS(net.forward(), std::out_of_range);
+  }
+  net.input()[3] = 4.0f;  // the last row is one
+  CHECK_NOTHROW(net.forward());
 }
 
 TEST_CASE("embedding: the table's gradient through a network matches finite differences") {

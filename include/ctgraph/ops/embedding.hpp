@@ -3,6 +3,8 @@
 // backward: dtable[ids[...], :] += g[..., :]; ids get no gradient (they are not a function of anything)
 #pragma once
 
+#include <cstdint>
+
 #include <stdexcept>
 #include <string>
 
@@ -33,14 +35,20 @@ struct embedding_node {
   template <class... C>
   using with_children = embedding_node<C...>;
 
+  [[noreturn, gnu::cold, gnu::noinline]] static void bad_id(double id, std::size_t k) {
+    throw std::out_of_range("ctgraph: embedding: id " + std::to_string(id) + " (value " + std::to_string(k) +
+                            " of the batch) is not a whole number from 0 to " + std::to_string(vocab - 1));
+  }
   template <class Ctx>
   static std::size_t row_of(const Ctx& c, std::size_t k) {
-    const auto id = c.template load<Ids>(k);
+    using S = typename Ctx::scalar;
+    const S id = c.template load<Ids>(k);
     // An id outside the table would read past it: refused, naming it (a float holds every id below 2^24 exactly).
-    if (!(id >= 0 && id < typename Ctx::scalar(vocab)) || id != typename Ctx::scalar(std::size_t(id)))
-      throw std::out_of_range("ctgraph: embedding: id " + std::to_string(double(id)) + " (value " + std::to_string(k) +
-                              " of the batch) is not a whole number from 0 to " + std::to_string(vocab - 1));
-    return std::size_t(id);
+    // In range first, so that the conversion to 32 bits is defined (cheaper than to 64 without AVX-512).
+    const bool in_table = id >= 0 && id < S(vocab) && id < S(4294967296.0);
+    const std::uint32_t row = in_table ? std::uint32_t(id) : 0;
+    if (!in_table || S(row) != id) bad_id(double(id), k);
+    return row;
   }
   template <class Ctx>
   static void forward(const Ctx& c) {
