@@ -17,16 +17,23 @@
 
 namespace bench {
 
-/// Batch `next` of the tutorial's data (wrapping around) into the model's input and targets.
-template <class N, class Data>
-void load_batch(typename N::model& net, const Data& data, std::size_t next) {
-  constexpr std::size_t in = N::model::input_size;
-  constexpr std::size_t width = ctgraph::target_width<typename N::loss, N::model::output_size>();
-  for (std::size_t r = 0; r < N::batch; ++r) {
-    const std::size_t row = (next * N::batch + r) % data.size();
+/// The tutorial's rows [first, first + rows) (wrapping around) into a model of N's graph: its input
+/// and targets, from row 0.
+template <class N, class Model, class Data>
+void load_rows(Model& net, const Data& data, std::size_t first, std::size_t rows) {
+  constexpr std::size_t in = Model::input_size;
+  constexpr std::size_t width = ctgraph::target_width<typename N::loss, Model::output_size>();
+  for (std::size_t r = 0; r < rows; ++r) {
+    const std::size_t row = (first + r) % data.size();
     std::copy_n(&data.x(row, 0), in, net.input().data() + r * in);
     std::copy_n(&data.y(row, 0), width, net.target().data() + r * width);
   }
+}
+
+/// Batch `next` of the tutorial's data into the model's input and targets.
+template <class N, class Data>
+void load_batch(typename N::model& net, const Data& data, std::size_t next) {
+  load_rows<N>(net, data, next * N::batch, N::batch);
 }
 
 // Each step trains on the next batch of the tutorial's data, as an epoch does: on one batch repeated
@@ -79,17 +86,11 @@ void grains_in_a_loop(benchmark::State& state) {
   constexpr std::size_t rows = ctgraph::grain_rows<graph, N::batch>, grains = ctgraph::step_grains<typename N::model>;
   ctgraph::model<graph, rows, typename N::model::scalar> net(1);
   const auto data = N::data();
-  constexpr std::size_t in = N::model::input_size;
-  constexpr std::size_t width = ctgraph::target_width<typename N::loss, N::model::output_size>();
   const std::size_t batches = std::max<std::size_t>(1, data.size() / N::batch);
   std::size_t next = 0;
   for (auto _ : state) {
     for (std::size_t g = 0; g < grains; ++g) {
-      for (std::size_t r = 0; r < rows; ++r) {
-        const std::size_t row = (next * N::batch + g * rows + r) % data.size();
-        std::copy_n(&data.x(row, 0), in, net.input().data() + r * in);
-        std::copy_n(&data.y(row, 0), width, net.target().data() + r * width);
-      }
+      load_rows<N>(net, data, next * N::batch + g * rows, rows);
       benchmark::DoNotOptimize(net.compute_gradients(typename N::loss{}));
     }
     net.update(N::optimizer);

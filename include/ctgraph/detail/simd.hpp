@@ -4,6 +4,7 @@
 #pragma once
 
 #include <bit>
+#include <cmath>
 #include <cstddef>
 #include <cstring>
 #include <type_traits>
@@ -12,7 +13,6 @@
 #if defined(__SSE2__)
 #include <immintrin.h>
 #endif
-#include <cmath>
 
 namespace ctgraph::detail {
 

@@ -109,21 +109,21 @@ struct conv1d_node {
           (tap_forward<Tap>(x, w, b, y), ...);
         }(std::make_index_sequence<K>{});
       }
-      return;
-    }
-    for (std::size_t r = 0; r < rows<Ctx>; ++r) {
-      const S* x = c.template value<X>() + r * T * C;
-      S* y = c.template value<conv1d_node>() + r * out * F;
-      for (std::size_t t = 0; t < out; ++t) {
-        S* yt = y + t * F;
-        for (std::size_t f = 0; f < F; ++f) yt[f] = b[f];
-        for (std::size_t k = 0; k < K; ++k) {
-          const std::size_t s = source(t, k);
-          if (s == T) continue;
-          for (std::size_t ch = 0; ch < C; ++ch) {
-            const S xv = x[s * C + ch];
-            const S* wk = w + (k * C + ch) * F;
-            for (std::size_t f = 0; f < F; ++f) yt[f] += xv * wk[f];
+    } else {
+      for (std::size_t r = 0; r < rows<Ctx>; ++r) {
+        const S* x = c.template value<X>() + r * T * C;
+        S* y = c.template value<conv1d_node>() + r * out * F;
+        for (std::size_t t = 0; t < out; ++t) {
+          S* yt = y + t * F;
+          for (std::size_t f = 0; f < F; ++f) yt[f] = b[f];
+          for (std::size_t k = 0; k < K; ++k) {
+            const std::size_t s = source(t, k);
+            if (s == T) continue;
+            for (std::size_t ch = 0; ch < C; ++ch) {
+              const S xv = x[s * C + ch];
+              const S* wk = w + (k * C + ch) * F;
+              for (std::size_t f = 0; f < F; ++f) yt[f] += xv * wk[f];
+            }
           }
         }
       }
@@ -148,27 +148,27 @@ struct conv1d_node {
           (tap_backward<Tap, needs_grad<X>>(x, w, g, dw, dx), ...);
         }(std::make_index_sequence<K>{});
       }
-      return;
-    }
-    for (std::size_t r = 0; r < rows<Ctx>; ++r) {
-      const S* x = c.template value<X>() + r * T * C;
-      const S* g = c.template grad<conv1d_node>() + r * out * F;
-      for (std::size_t t = 0; t < out; ++t) {
-        const S* gt = g + t * F;
-        for (std::size_t f = 0; f < F; ++f) db[f] += gt[f];
-        for (std::size_t k = 0; k < K; ++k) {
-          const std::size_t s = source(t, k);
-          if (s == T) continue;
-          for (std::size_t ch = 0; ch < C; ++ch) {
-            const S* wk = w + (k * C + ch) * F;
-            S* dwk = dw + (k * C + ch) * F;
-            const S xv = x[s * C + ch];
-            S dx = 0;
-            for (std::size_t f = 0; f < F; ++f) {
-              dwk[f] += xv * gt[f];
-              dx += wk[f] * gt[f];
+    } else {
+      for (std::size_t r = 0; r < rows<Ctx>; ++r) {
+        const S* x = c.template value<X>() + r * T * C;
+        const S* g = c.template grad<conv1d_node>() + r * out * F;
+        for (std::size_t t = 0; t < out; ++t) {
+          const S* gt = g + t * F;
+          for (std::size_t f = 0; f < F; ++f) db[f] += gt[f];
+          for (std::size_t k = 0; k < K; ++k) {
+            const std::size_t s = source(t, k);
+            if (s == T) continue;
+            for (std::size_t ch = 0; ch < C; ++ch) {
+              const S* wk = w + (k * C + ch) * F;
+              S* dwk = dw + (k * C + ch) * F;
+              const S xv = x[s * C + ch];
+              S dx = 0;
+              for (std::size_t f = 0; f < F; ++f) {
+                dwk[f] += xv * gt[f];
+                dx += wk[f] * gt[f];
+              }
+              if constexpr (needs_grad<X>) c.template grad<X>()[(r * T + s) * C + ch] += dx;
             }
-            if constexpr (needs_grad<X>) c.template grad<X>()[(r * T + s) * C + ch] += dx;
           }
         }
       }
