@@ -1,4 +1,5 @@
 #include <cmath>
+#include <cstring>
 #include <limits>
 
 #include "gradcheck.hpp"
@@ -175,6 +176,53 @@ TEST_CASE("softmax_cross_entropy: in float, a class's column at a time, the loss
         doctest::Approx(d.compute_gradients(softmax_cross_entropy{}, 127)).epsilon(1e-6));
   for (std::size_t i = 0; i < f.parameter_count; ++i)
     CHECK(f.gradients()[i] == doctest::Approx(d.gradients()[i]).epsilon(1e-4).scale(1e-6));
+}
+
+namespace {
+/// Rows of C classes through softmax_cross_entropy_columns against the formula a row at a time with
+/// the same float operations (its vector exp): the gradient's bits, the loss within double rounding,
+/// and nothing written past the rows.
+template <std::size_t C>
+void check_columns_against_rows(std::size_t count) {
+  INFO(C, " classes, ", count, " rows");
+  random_engine rng(C * 100 + count);
+  std::vector<float> z(count * C), t(count), grad(count * C + 5, 7.0f), expected(count * C);
+  for (float& v : z) v = float(rng.uniform(-3, 3));
+  for (float& v : t) v = float(rng.below(C));
+  if (count > 2) z[C + 1] = z[C];  // a tie for a row's largest
+  const float share = 1.0f / float(count);
+  double loss = 0;
+  for (std::size_t r = 0; r < count; ++r) {
+    const float* row = z.data() + r * C;
+    float peak = row[0];
+    for (std::size_t j = 1; j < C; ++j) peak = row[j] > peak ? row[j] : peak;
+    float e[C], sum = 0;
+    for (std::size_t j = 0; j < C; ++j) sum += (e[j] = detail::exp_vector<true>(detail::float_vector{} + (row[j] - peak))[0]);
+    const std::size_t label = std::size_t(t[r]);
+    loss += (double(peak) + double(detail::log_float(sum))) - double(row[label]);
+    const float scale = share / sum;
+    for (std::size_t j = 0; j < C; ++j) {
+      const float g = e[j] * scale;
+      expected[r * C + j] = j == label ? g - share : g;
+    }
+  }
+  CHECK(detail::softmax_cross_entropy_columns<C>(z.data(), t.data(), count, grad.data(), "test") ==
+        doctest::Approx(loss).epsilon(1e-14));
+  CHECK(std::memcmp(grad.data(), expected.data(), count * C * sizeof(float)) == 0);
+  for (std::size_t i = count * C; i < grad.size(); ++i) CHECK(grad[i] == 7.0f);
+  CHECK(detail::softmax_cross_entropy_columns<C>(z.data(), t.data(), count, nullptr, "test") ==
+        doctest::Approx(loss).epsilon(1e-14));
+}
+}  // namespace
+
+TEST_CASE("softmax_cross_entropy: a vector of rows at a time in columns gives the gradient bits of a row at a time") {
+  constexpr std::size_t L = detail::simd<float>::lanes;
+  for (std::size_t count : {std::size_t(1), std::size_t(2), L - 1, L, L + 1, 2 * L + 3, std::size_t(120)}) {
+    check_columns_against_rows<2>(count);
+    check_columns_against_rows<3>(count);
+    check_columns_against_rows<L / 2 + 1>(count);
+    check_columns_against_rows<L - 1>(count);
+  }
 }
 
 TEST_CASE("softmax_cross_entropy: a label that is not a class is refused, naming its row") {
