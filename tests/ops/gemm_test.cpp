@@ -100,13 +100,33 @@ TEST_CASE("column_gemm: a product of one column equals OpenBLAS in float and dou
   column_gemm_shapes<double>();
 }
 
-TEST_CASE("small_gemm: A B, A B^T and A^T B equal OpenBLAS, written or accumulated") {
+namespace {
+template <bool TA, bool TB, bool Accumulate, std::size_t M, std::size_t N, std::size_t K, class S>
+void small_gemm_matches_blas() {
+  kernel_matches_blas<TA, TB, Accumulate, M, N, K, S>(
+      [](const S* a, const S* b, S* c) { ctgraph::detail::small_gemm<TA, TB, Accumulate, M, N, K>(a, b, c); });
+}
+
+/// Rows of a vector or more, in explicit vectors with the rest in a narrower one: float and double.
+template <class S>
+void small_gemm_vector_shapes() {
+  small_gemm_matches_blas<true, false, false, 10, 120, 4, S>();  // iris' first layer, the batch along the lanes
+  small_gemm_matches_blas<false, false, true, 6, 37, 3, S>();    // a masked tail, accumulated
+  small_gemm_matches_blas<false, true, false, 5, 33, 6, S>();    // through B^T
+  small_gemm_matches_blas<false, false, true, 3, 32, 2, S>();    // whole vectors only
+  small_gemm_matches_blas<true, false, true, 4, 17, 7, S>();
+}
+}  // namespace
+
+TEST_CASE("small_gemm: A B, A B^T and A^T B equal OpenBLAS, written or accumulated, and write only C") {
   compare_with_blas<false, false, false, 7, 5, 3>();
   compare_with_blas<false, false, true, 32, 6, 6>();
   compare_with_blas<false, true, true, 32, 6, 1>();
   compare_with_blas<false, true, false, 4, 9, 20>();
   compare_with_blas<true, false, true, 20, 1, 256>();
   compare_with_blas<true, false, false, 3, 11, 5>();
+  small_gemm_vector_shapes<float>();
+  small_gemm_vector_shapes<double>();
 }
 
 namespace {

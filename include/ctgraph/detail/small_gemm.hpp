@@ -30,7 +30,9 @@ inline void small_gemm(const S* __restrict a, const S* __restrict b, S* __restri
     for (std::size_t n = 0; n < N; ++n)
       for (std::size_t k = 0; k < K; ++k) bt[k * N + n] = b[n * K + k];
     small_gemm<TransposeA, false, Accumulate, M, N, K, Bias>(a, bt.data(), c, bias);
-  } else {
+  } else if constexpr (N < simd<S>::lanes) {
+    // Rows narrower than a vector: plain loops. (In a masked vector, a row of 2 cost fib_rnn_attention's
+    // step 40%: a masked store, and the load that meets it, cost several times a plain one on Zen 4.)
     for (std::size_t m = 0; m < M; ++m) {
       std::array<S, N> acc;
       for (std::size_t n = 0; n < N; ++n) acc[n] = Accumulate ? c[m * N + n] : S(0);
@@ -44,6 +46,49 @@ inline void small_gemm(const S* __restrict a, const S* __restrict b, S* __restri
         for (std::size_t n = 0; n < N; ++n) c[m * N + n] = acc[n] + bias[n];
       else
         for (std::size_t n = 0; n < N; ++n) c[m * N + n] = acc[n];
+    }
+  } else {
+    // A row of C in vectors (the columns past the last whole one in the narrowest that holds them),
+    // written out rather than left to the compiler: at -O2 (CMake's RelWithDebInfo) g++ 12 does not
+    // vectorize a loop of 120 columns, whose 8 past the last vector need a scalar epilogue (iris'
+    // first layer, with the batch along the lanes: 7% of its step at -O2). The same operations in
+    // the same order as the loops, so the same bits where -O3 vectorizes them.
+    using V = simd<S>;
+    constexpr std::size_t L = V::lanes, NF = N / L, tail = N % L;
+    using T = simd<S, bytes_for<S, tail == 0 ? 1 : tail>>;
+    for (std::size_t m = 0; m < M; ++m) {
+      S* cm = c + m * N;
+      typename V::type acc[NF > 0 ? NF : 1];
+      typename T::type tail_acc{};
+#pragma GCC unroll 16
+      for (std::size_t v = 0; v < NF; ++v) acc[v] = Accumulate ? V::template load<L>(cm + v * L) : typename V::type{};
+      if constexpr (tail > 0)
+        if constexpr (Accumulate) tail_acc = T::template load<tail>(cm + NF * L);
+      for (std::size_t k = 0; k < K; ++k) {
+        const S am = TransposeA ? a[k * M + m] : a[m * K + k];
+        const S* bk = b + k * N;
+#pragma GCC unroll 16
+        for (std::size_t v = 0; v < NF; ++v) acc[v] += am * V::template load<L>(bk + v * L);
+        if constexpr (tail > 0) tail_acc += am * T::template load<tail>(bk + NF * L);
+      }
+      if constexpr (Bias != gemm_bias::none) {
+#pragma GCC unroll 16
+        for (std::size_t v = 0; v < NF; ++v) {
+          if constexpr (Bias == gemm_bias::per_row)
+            acc[v] += bias[m];
+          else
+            acc[v] += V::template load<L>(bias + v * L);
+        }
+        if constexpr (tail > 0) {
+          if constexpr (Bias == gemm_bias::per_row)
+            tail_acc += bias[m];
+          else
+            tail_acc += T::template load<tail>(bias + NF * L);
+        }
+      }
+#pragma GCC unroll 16
+      for (std::size_t v = 0; v < NF; ++v) V::template store<L>(cm + v * L, acc[v]);
+      if constexpr (tail > 0) T::template store<tail>(cm + NF * L, tail_acc);
     }
   }
 }

@@ -90,7 +90,11 @@ CTGRAPH_DECL std::string npz_printable(std::string_view text) {
 
 /// "int64 ('<i8')", "big-endian float64 ('>f8')": a dtype descr in words, for messages.
 CTGRAPH_DECL std::string npz_dtype_words(std::string_view descr) {
-  const std::string quoted = "'" + npz_printable(descr) + "'";
+  // Appended, not "'" + string: g++ 12 warned of an impossible memcpy bound in that operator+'s
+  // insert (-Wstringop-overflow, a false positive) once the inliner took it in iris_qkv_test.
+  std::string quoted = "'";
+  quoted += npz_printable(descr);
+  quoted += '\'';
   if (descr.size() < 3 || descr.size() > 4 || descr.find_first_not_of("0123456789", 2) != std::string_view::npos)
     return quoted;
   const std::string bits = std::to_string(8 * std::stoi(std::string(descr.substr(2))));
