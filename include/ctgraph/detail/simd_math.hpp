@@ -91,12 +91,30 @@ inline float_vector exp_first_lanes(float_vector x) {
     return zero_extend<bytes>(exp_lanes<bytes, NonPositive>(lanes_at<bytes>(x)));
 }
 
+/// 0, 1, 2, ... in the lanes.
+inline int_vector lane_index() {
+  int_vector index;
+  for (std::size_t l = 0; l < simd<float>::lanes; ++l) index[l] = std::int32_t(l);
+  return index;
+}
+
 /// true in lanes [0, Count): the lanes of a row's last, partial vector that are the row's.
 template <std::size_t Count>
 inline auto first_lanes() {
-  int_vector index;
-  for (std::size_t l = 0; l < simd<float>::lanes; ++l) index[l] = std::int32_t(l);
-  return index < std::int32_t(Count);
+  return lane_index() < std::int32_t(Count);
+}
+
+/// Whether any lane of v is not 0 (a comparison's mask: whether it held anywhere).
+inline bool any_lane(const int_vector& v) {
+#if defined(__AVX512F__)
+  return _mm512_test_epi32_mask(__m512i(v), __m512i(v)) != 0;
+#elif defined(__AVX__)
+  return !_mm256_testz_si256(__m256i(v), __m256i(v));
+#else
+  bool any = false;
+  for (std::size_t l = 0; l < simd<float>::lanes; ++l) any |= v[l] != 0;
+  return any;
+#endif
 }
 
 namespace simd_fold {

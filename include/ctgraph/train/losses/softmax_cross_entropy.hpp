@@ -8,6 +8,7 @@
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <string_view>
 
 #include "ctgraph/detail/fast_log.hpp"
@@ -18,26 +19,6 @@
 namespace ctgraph {
 
 namespace detail {
-
-/// Whether any lane of v is not 0.
-inline bool any_lane(const int_vector& v) {
-#if defined(__AVX512F__)
-  return _mm512_test_epi32_mask(__m512i(v), __m512i(v)) != 0;
-#elif defined(__AVX__)
-  return !_mm256_testz_si256(__m256i(v), __m256i(v));
-#else
-  bool any = false;
-  for (std::size_t l = 0; l < simd<float>::lanes; ++l) any |= v[l] != 0;
-  return any;
-#endif
-}
-
-/// 0, 1, 2, ... in the lanes.
-inline int_vector lane_index() {
-  int_vector index;
-  for (std::size_t l = 0; l < simd<float>::lanes; ++l) index[l] = std::int32_t(l);
-  return index;
-}
 
 /// A vector of floats' lanes as doubles, in two vectors of doubles (one of a vector's width each).
 struct double_halves {
