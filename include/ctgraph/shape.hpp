@@ -113,13 +113,13 @@ constexpr std::size_t broadcast_index(std::size_t i) {
     if constexpr (leading_only) {
       return i % In::size;
     } else {
-      std::size_t offset = 0;
-      for (std::size_t k = 0; k < rank; ++k) {
-        const std::size_t d = rank - 1 - k;
-        offset += (i % Out::dims[d]) * strides[d];
-        i /= Out::dims[d];
-      }
-      return offset;
+      // Each axis' step with its sizes as constants, not a loop over them: at -O2 g++ kept the loop
+      // and divided by sizes loaded from memory (20% of fib_rnn_attention's step there).
+      return [i, &strides]<std::size_t... K>(std::index_sequence<K...>) mutable {
+        std::size_t offset = 0;
+        ((offset += (i % Out::dims[rank - 1 - K]) * strides[rank - 1 - K], i /= Out::dims[rank - 1 - K]), ...);
+        return offset;
+      }(std::make_index_sequence<rank>{});
     }
   }
 }
