@@ -50,9 +50,11 @@ double softmax_cross_entropy_columns(const float* z, const float* target, std::s
   for (std::size_t first = 0; first < count; first += L) {
     const std::size_t rows = std::min(L, count - first), values = rows * C;
     const float* block = z + first * C;
+    // How many of the block's values vector k holds (the last block's last vectors may hold fewer, or none).
+    const auto held = [=](std::size_t k) { return values > k * L ? std::min(L, values - k * L) : 0; };
     float_vector row_major[C], column[C];
     for (std::size_t k = 0; k < C; ++k) {
-      const std::size_t n = values > k * L ? std::min(L, values - k * L) : 0;
+      const std::size_t n = held(k);
       row_major[k] = n == L ? V::load<L>(block + k * L) : n > 0 ? V::load_first(block + k * L, n) : float_vector{};
     }
     rows_to_columns<C>(row_major, column);
@@ -92,7 +94,7 @@ double softmax_cross_entropy_columns(const float* z, const float* target, std::s
       columns_to_rows<C>(exps, row_major);
       float* d = grad + first * C;
       for (std::size_t k = 0; k < C; ++k) {
-        const std::size_t n = values > k * L ? std::min(L, values - k * L) : 0;
+        const std::size_t n = held(k);
         if (n == L)
           V::store<L>(d + k * L, row_major[k]);
         else if (n > 0)
